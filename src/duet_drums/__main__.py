@@ -1,0 +1,5 @@
+import sys
+
+from duet_drums.cli import main
+
+sys.exit(main())

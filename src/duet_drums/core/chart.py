@@ -1,0 +1,339 @@
+"""The chart format: one JSON file per song, validated by pydantic.
+
+Charts store time as integer ticks so edits snap exactly and tempo changes never shift
+notes; `duet_drums.core.tempo` turns ticks into seconds. A chart never depends on a lane
+layout: notes name drum pieces.
+
+Loading never raises a traceback at a user: every problem becomes a `ChartError` whose
+message names the file, the JSON path (``parts.lead.expert[12].piece``) and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from duet_drums.core.atomic import atomic_write_text
+from duet_drums.core.kit import PIECES, Dynamic, Piece, dynamic_of
+
+FORMAT_VERSION = 1
+DEFAULT_RESOLUTION = 480
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard", "expert")
+Difficulty = Literal["easy", "medium", "hard", "expert"]
+SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2"]
+
+_PIECE_ORDER = {p: i for i, p in enumerate(PIECES)}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Note(_Model):
+    tick: int = Field(ge=0)
+    piece: Piece
+    velocity: int | None = Field(default=None, ge=1, le=127)
+
+    @property
+    def dynamic(self) -> Dynamic:
+        return dynamic_of(self.velocity)
+
+
+class TempoChange(_Model):
+    tick: int = Field(ge=0)
+    bpm: float = Field(gt=0, le=1000)
+
+
+class TimeSignature(_Model):
+    tick: int = Field(ge=0)
+    num: int = Field(ge=1, le=64)
+    den: int = Field(ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _den_power_of_two(self) -> TimeSignature:
+        if self.den & (self.den - 1):
+            raise ValueError(f"time signature denominator {self.den} is not a power of two")
+        return self
+
+
+class Section(_Model):
+    tick: int = Field(ge=0)
+    name: str = Field(min_length=1)
+
+
+class Span(_Model):
+    """A marked stretch of a part: drum fill, solo, star power, roll, or a versus phrase.
+
+    `difficulties` limits the span to some difficulties (None = all of them), as
+    community charts mark rolls per difficulty.
+    """
+
+    kind: SpanKind
+    tick: int = Field(ge=0)
+    end_tick: int = Field(ge=0)
+    difficulties: list[Difficulty] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end_tick <= self.tick:
+            raise ValueError(f"span ends at tick {self.end_tick}, not after its start {self.tick}")
+        return self
+
+
+class Chord(_Model):
+    """A chord of the synthesized backing from `tick` until the next chord."""
+
+    tick: int = Field(ge=0)
+    name: str = Field(pattern=r"^[A-G][#b]?(m|maj7|m7|7|sus2|sus4|dim|aug)?$")
+
+
+class Backing(_Model):
+    """What the game synthesizes when the chart has no audio file of its own."""
+
+    click: bool = True
+    count_in_beats: int = Field(default=4, ge=0, le=16)
+    chords: list[Chord] = Field(default_factory=list)
+    # "kick": bass plays the chord root on the lead part's expert kicks; "eighths": on
+    # every eighth note; "none": no bass.
+    bass: Literal["kick", "eighths", "none"] = "kick"
+
+
+class Metadata(_Model):
+    title: str = Field(min_length=1)
+    artist: str = ""
+    charter: str = ""
+    id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    resolution: int = Field(default=DEFAULT_RESOLUTION, ge=1, le=32768)
+    preview_start_ms: float = Field(default=0.0, ge=0)
+    audio: str | None = None
+    audio_offset_ms: float = 0.0
+    backing: Backing = Field(default_factory=Backing)
+    description: str = ""
+
+
+class Part(_Model):
+    description: str = ""
+    easy: list[Note]
+    medium: list[Note]
+    hard: list[Note]
+    expert: list[Note]
+    spans: list[Span] = Field(default_factory=list)
+
+    def notes(self, difficulty: str) -> list[Note]:
+        if difficulty not in DIFFICULTIES:
+            raise ValueError(f"unknown difficulty {difficulty!r}; known: {', '.join(DIFFICULTIES)}")
+        notes: list[Note] = getattr(self, difficulty)
+        return notes
+
+
+class Chart(_Model):
+    format: Literal[1] = 1
+    metadata: Metadata
+    tempo: list[TempoChange] = Field(min_length=1)
+    time_signatures: list[TimeSignature] = Field(
+        default_factory=lambda: [TimeSignature(tick=0, num=4, den=4)]
+    )
+    sections: list[Section] = Field(default_factory=list)
+    parts: dict[str, Part] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _semantic_checks(self) -> Chart:
+        problems = chart_problems(self)
+        if problems:
+            raise ValueError("\n".join(f"{path}: {msg}" for path, msg in problems))
+        return self
+
+    @property
+    def resolution(self) -> int:
+        return self.metadata.resolution
+
+    def notes(self, part: str, difficulty: str) -> list[Note]:
+        try:
+            p = self.parts[part]
+        except KeyError:
+            raise ValueError(
+                f"chart {self.metadata.title!r} has no part {part!r}; parts: {', '.join(self.parts)}"
+            ) from None
+        return p.notes(difficulty)
+
+    def last_tick(self) -> int:
+        ticks = [n.tick for p in self.parts.values() for d in DIFFICULTIES for n in p.notes(d)[-1:]]
+        ticks += [s.tick for s in self.sections]
+        return max(ticks, default=0)
+
+
+def _sorted_unique(items: list[Any], path: str, what: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for i in range(1, len(items)):
+        if items[i].tick < items[i - 1].tick:
+            out.append((f"{path}[{i}].tick",
+                        f"{what} at tick {items[i].tick} comes after tick {items[i - 1].tick}: "
+                        "ticks must be in order"))
+        elif items[i].tick == items[i - 1].tick:
+            out.append((f"{path}[{i}].tick", f"two {what}s at tick {items[i].tick}"))
+    return out
+
+
+def chart_problems(chart: Chart) -> list[tuple[str, str]]:
+    """Semantic checks pydantic's field types cannot express, each with its JSON path."""
+    problems: list[tuple[str, str]] = []
+    if chart.tempo[0].tick != 0:
+        problems.append(("tempo[0].tick", "the first tempo must be at tick 0"))
+    problems += _sorted_unique(chart.tempo, "tempo", "tempo change")
+    if chart.time_signatures and chart.time_signatures[0].tick != 0:
+        problems.append(("time_signatures[0].tick", "the first time signature must be at tick 0"))
+    problems += _sorted_unique(chart.time_signatures, "time_signatures", "time signature")
+    for i in range(1, len(chart.sections)):
+        if chart.sections[i].tick < chart.sections[i - 1].tick:
+            problems.append((f"sections[{i}].tick", "sections must be in tick order"))
+    for i in range(1, len(chart.metadata.backing.chords)):
+        if chart.metadata.backing.chords[i].tick < chart.metadata.backing.chords[i - 1].tick:
+            problems.append((f"metadata.backing.chords[{i}].tick", "chords must be in tick order"))
+    for name, part in chart.parts.items():
+        for diff in DIFFICULTIES:
+            notes = part.notes(diff)
+            seen: set[tuple[int, Piece]] = set()
+            for i, note in enumerate(notes):
+                path = f"parts.{name}.{diff}[{i}]"
+                if i and note.tick < notes[i - 1].tick:
+                    problems.append((f"{path}.tick",
+                                     f"note at tick {note.tick} comes after tick "
+                                     f"{notes[i - 1].tick}: notes must be sorted by tick"))
+                key = (note.tick, note.piece)
+                if key in seen:
+                    problems.append((path, f"duplicate note: {note.piece} twice at tick {note.tick}"))
+                seen.add(key)
+    return problems
+
+
+class ChartError(Exception):
+    """A chart that cannot be used; `str()` is the message to show the user."""
+
+    def __init__(self, file: str, problems: list[tuple[str, str]]):
+        self.file = file
+        self.problems = problems
+        lines = [f"{file}: {path}: {msg}" if path else f"{file}: {msg}" for path, msg in problems]
+        super().__init__("\n".join(lines))
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _explain(err: Any) -> list[tuple[str, str]]:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    path = _format_loc(loc)
+    if kind == "value_error" and not loc:
+        # Our own semantic checks: the message already holds "path: problem" lines.
+        text = str(err["ctx"]["error"])
+        out = []
+        for line in text.splitlines():
+            p, _, m = line.partition(": ")
+            out.append((p, m))
+        return out
+    if kind == "enum" and loc and loc[-1] == "piece":
+        known = ", ".join(PIECES)
+        return [(path, f"unknown piece {err['input']!r} (known pieces: {known})")]
+    if kind == "missing" and loc and loc[-1] in DIFFICULTIES:
+        return [(path, f"missing difficulty {loc[-1]!r}: every part needs "
+                       f"{', '.join(DIFFICULTIES)} (an empty list is fine)")]
+    if kind == "literal_error" and loc == ("format",):
+        return [(path, f"unsupported format version {err['input']!r}; this game reads "
+                       f"format {FORMAT_VERSION}")]
+    if kind == "missing" and loc == ("format",):
+        return [(path, f"missing format version; add \"format\": {FORMAT_VERSION}")]
+    if kind in ("greater_than", "greater_than_equal") and loc and loc[-1] in ("bpm", "tick"):
+        what = "BPM" if loc[-1] == "bpm" else "tick"
+        return [(path, f"{what} must be {err['msg'].lower().removeprefix('input should be ')}, "
+                       f"got {err['input']!r}")]
+    msg = err["msg"]
+    if kind == "value_error":
+        msg = str(err["ctx"]["error"])
+    return [(path, f"{msg} (got {err['input']!r})" if "input" in err and kind != "missing" and
+             not isinstance(err["input"], (dict, list)) else msg)]
+
+
+def parse_chart(data: Any, file: str = "<chart>") -> Chart:
+    """Validate already-decoded JSON data; raises ChartError naming `file`."""
+    if not isinstance(data, dict):
+        raise ChartError(file, [("", "a chart must be a JSON object")])
+    try:
+        return Chart.model_validate(data)
+    except ValidationError as exc:
+        problems: list[tuple[str, str]] = []
+        for err in exc.errors():
+            problems += _explain(err)
+        raise ChartError(file, problems) from None
+
+
+def load_chart(path: str | os.PathLike[str]) -> Chart:
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChartError(file, [("", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ChartError(file, [("", f"not UTF-8 text (byte {exc.start})")]) from None
+    except OSError as exc:
+        raise ChartError(file, [("", f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise ChartError(file, [("", f"{where}: invalid JSON: {exc.msg}")]) from None
+    return parse_chart(data, file)
+
+
+def sort_notes(notes: list[Note]) -> list[Note]:
+    return sorted(notes, key=lambda n: (n.tick, _PIECE_ORDER[n.piece]))
+
+
+def chart_to_json(chart: Chart) -> str:
+    """Canonical text: stable key order and one note per line, so diffs stay readable."""
+    data = chart.model_dump(mode="json", exclude_none=True)
+    for part in data["parts"].values():
+        for diff in DIFFICULTIES:
+            part[diff] = [json.dumps(n, separators=(", ", ": ")) for n in part[diff]]
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # Inline the pre-serialised notes: "{\"tick\": 0, ...}" -> {"tick": 0, ...}
+
+
+    return re.sub(r'"(\{\\"tick.*?\})"', lambda m: json.loads(f'"{m.group(1)}"'), text) + "\n"
+
+
+def save_chart(chart: Chart, path: str | os.PathLike[str]) -> None:
+    atomic_write_text(path, chart_to_json(chart))
+
+
+def chart_id(chart: Chart, path: str | os.PathLike[str] | None = None) -> str:
+    if chart.metadata.id:
+        return chart.metadata.id
+    if path is not None:
+        return Path(path).stem
+    return chart.metadata.title.lower().replace(" ", "-")
+
+
+def chart_hash(chart: Chart) -> str:
+    """Content hash: a replay records it so re-scoring against an edited chart is caught."""
+    data = chart.model_dump(mode="json", exclude_none=True)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def chart_json_schema() -> dict[str, Any]:
+    schema = Chart.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Duet Drums chart"
+    return schema
