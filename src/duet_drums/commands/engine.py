@@ -1,0 +1,138 @@
+"""`duet-drums simulate` and `rescore`: the duet engine without a window.
+
+`simulate` plays a chart with two autoplay bots (humanised by an offset and a spread in
+milliseconds) and prints the Result as JSON — handy to tune charts and windows, and to
+make replays for tests. `rescore` re-runs a saved replay against its chart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from duet_drums.core.autoplay import bot_hits
+from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, chart_id, load_chart
+from duet_drums.core.kit import LAYOUTS
+from duet_drums.core.replay import ReplayError, load_replay, replay_from_session, rescore, save_replay
+from duet_drums.core.result import Result
+from duet_drums.core.rules import STRICTNESS_NAMES, rules_for
+from duet_drums.core.session import DuetSession, PlayerSetup
+from duet_drums.paths import charts_dir
+
+
+def _part_difficulty(text: str) -> tuple[str, str]:
+    part, sep, difficulty = text.partition(":")
+    if not sep or not part or difficulty not in DIFFICULTIES:
+        raise argparse.ArgumentTypeError(
+            f"expected PART:DIFFICULTY (difficulty one of {', '.join(DIFFICULTIES)}), got {text!r}")
+    return part, difficulty
+
+
+def _print_result(result: Result) -> None:
+    print(json.dumps(result.model_dump(mode="json"), indent=2))
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    try:
+        chart = load_chart(args.chart)
+    except ChartError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    setups = []
+    for n, (part, difficulty) in enumerate((args.p1, args.p2), start=1):
+        layout = getattr(args, f"p{n}_layout") or args.layout
+        setups.append(PlayerSetup(part, difficulty, layout, f"P{n} bot"))
+    try:
+        session = DuetSession(chart, setups, rules_for(args.strictness))
+    except ValueError as exc:
+        print(f"{args.chart}: {exc}", file=sys.stderr)
+        return 1
+    streams = []
+    for p in (0, 1):
+        n = p + 1
+        streams += bot_hits(session.tracks[p], p,
+                            mean_offset=getattr(args, f"p{n}_offset") / 1000.0,
+                            sigma=getattr(args, f"p{n}_sigma") / 1000.0,
+                            miss_rate=getattr(args, f"p{n}_miss"),
+                            seed=args.seed + p)
+    streams.sort(key=lambda h: (h.t, h.player))
+    for hit in streams:
+        session.hit(hit)
+    result = session.finish()
+    if args.replay_out:
+        replay = replay_from_session(session, chart_id(chart, args.chart),
+                                     datetime.now(UTC).isoformat(timespec="seconds"))
+        save_replay(replay, args.replay_out)
+    _print_result(result)
+    return 0
+
+
+def find_chart(wanted_id: str, folder: Path) -> tuple[Chart, Path] | None:
+    """The chart in `folder` whose id is `wanted_id`; broken files are skipped."""
+    for path in sorted(folder.glob("*.json")):
+        try:
+            chart = load_chart(path)
+        except ChartError:
+            continue
+        if chart_id(chart, path) == wanted_id:
+            return chart, path
+    return None
+
+
+def _cmd_rescore(args: argparse.Namespace) -> int:
+    try:
+        replay = load_replay(args.replay)
+        if args.chart:
+            chart = load_chart(args.chart)
+        else:
+            found = find_chart(replay.chart_id, charts_dir())
+            if found is None:
+                print(f"{args.replay}: no chart with id {replay.chart_id!r} in {charts_dir()}; "
+                      "pass --chart FILE", file=sys.stderr)
+                return 1
+            chart = found[0]
+        result = rescore(replay, chart, force=args.force, file=str(args.replay))
+    except (ReplayError, ChartError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _print_result(result)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sim = subparsers.add_parser(
+        "simulate", help="play a chart with two autoplay bots and print the result as JSON",
+        description="Play CHART with two humanised bots and print the Result (JSON). "
+                    "Times are in milliseconds.")
+    sim.add_argument("chart", metavar="CHART", help="chart JSON file")
+    sim.add_argument("--p1", type=_part_difficulty, default=("lead", "expert"), metavar="PART:DIFF",
+                     help="player 1's part and difficulty (default lead:expert)")
+    sim.add_argument("--p2", type=_part_difficulty, default=("partner", "expert"), metavar="PART:DIFF",
+                     help="player 2's part and difficulty (default partner:expert)")
+    for n in (1, 2):
+        sim.add_argument(f"--p{n}-sigma", type=float, default=0.0, metavar="MS",
+                         help=f"player {n}'s timing spread (standard deviation, ms)")
+        sim.add_argument(f"--p{n}-offset", type=float, default=0.0, metavar="MS",
+                         help=f"player {n}'s mean timing offset (ms, negative = early)")
+        sim.add_argument(f"--p{n}-miss", type=float, default=0.0, metavar="RATE",
+                         help=f"share of notes player {n} skips (0..1)")
+        sim.add_argument(f"--p{n}-layout", choices=list(LAYOUTS), default=None,
+                         help=f"player {n}'s lane layout (default: --layout)")
+    sim.add_argument("--seed", type=int, default=1, help="random seed (player 2 uses seed+1)")
+    sim.add_argument("--strictness", choices=STRICTNESS_NAMES, default="standard")
+    sim.add_argument("--layout", choices=list(LAYOUTS), default="5-lane")
+    sim.add_argument("--replay-out", metavar="FILE", help="also save the replay (.json or .json.gz)")
+    sim.set_defaults(func=_cmd_simulate)
+
+    res = subparsers.add_parser(
+        "rescore", help="re-score a saved replay and print the result as JSON",
+        description="Re-run REPLAY's hit stream against its chart and print the Result (JSON).")
+    res.add_argument("replay", metavar="REPLAY", help="replay file (.json or .json.gz)")
+    res.add_argument("--chart", metavar="CHART",
+                     help="chart file (default: the bundled chart with the replay's chart id)")
+    res.add_argument("--force", action="store_true",
+                     help="re-score even if the chart changed since the replay was recorded")
+    res.set_defaults(func=_cmd_rescore)

@@ -1,0 +1,176 @@
+"""Replays: the hit stream of a performance, enough to re-score it exactly.
+
+Everything the engine decides is a pure function of (chart, rules, players, hit stream),
+so a replay stores only those inputs plus the chart's content hash: re-scoring against
+an edited chart would silently produce a different result, so it is refused unless
+forced. Hits are stored compactly as `[player, piece, t, velocity|null, source]`.
+`late` lists the few hits that reached the live session after it had already advanced
+past them, with the horizon it had reached (see `DuetSession`), so even those re-score
+identically.
+
+No clocks here: `created` is whatever timestamp text the caller passes in.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import zlib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from duet_drums.core.atomic import atomic_write_bytes
+from duet_drums.core.chart import Chart, chart_hash
+from duet_drums.core.hits import Hit, HitSource
+from duet_drums.core.kit import Piece
+from duet_drums.core.result import Result
+from duet_drums.core.rules import rules_for
+from duet_drums.core.session import DuetSession, PlayerSetup
+
+REPLAY_FORMAT = 1
+# Horizons are finite in the file (JSON has no infinity); anything past the song works.
+_MAX_HORIZON = 1e300
+
+CompactHit = tuple[int, Piece, float, int | None, HitSource]
+
+
+class ReplayError(Exception):
+    """A replay that cannot be read or re-scored; `str()` names the file and the place."""
+
+    def __init__(self, file: str, message: str):
+        self.file = file
+        super().__init__(f"{file}: {message}")
+
+
+class ReplayPlayer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    part: str
+    difficulty: str
+    layout: str = "5-lane"
+    name: str = ""
+
+    def setup(self) -> PlayerSetup:
+        return PlayerSetup(self.part, self.difficulty, self.layout, self.name)
+
+
+class Replay(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    format: Literal[1] = 1
+    chart_id: str
+    chart_hash: str
+    players: list[ReplayPlayer] = Field(min_length=2, max_length=2)
+    strictness: str = "standard"
+    calibration: dict[str, Any] = Field(default_factory=dict)
+    created: str = ""
+    hits: list[CompactHit] = Field(default_factory=list)
+    late: list[tuple[int, float]] = Field(default_factory=list)
+
+    def hit_objects(self) -> list[Hit]:
+        return [Hit(p, piece, t, v, src) for p, piece, t, v, src in self.hits]
+
+
+def replay_from_session(session: DuetSession, chart_id: str, created: str = "",
+                        calibration: dict[str, Any] | None = None) -> Replay:
+    return Replay(
+        chart_id=chart_id,
+        chart_hash=chart_hash(session.chart),
+        players=[ReplayPlayer(part=s.part, difficulty=s.difficulty, layout=s.layout, name=s.name)
+                 for s in session.players],
+        strictness=session.rules.strictness,
+        calibration=dict(calibration or {}),
+        created=created,
+        hits=[(h.player, h.piece, h.t, h.velocity, h.source) for h in session.hits],
+        late=[(i, min(h, _MAX_HORIZON)) for i, h in session.late_horizons],
+    )
+
+
+def replay_to_json(replay: Replay) -> str:
+    return json.dumps(replay.model_dump(mode="json"), separators=(",", ":"), allow_nan=False)
+
+
+def save_replay(replay: Replay, path: str | os.PathLike[str]) -> None:
+    """Atomic; gzip-compressed when the name ends in .gz (a song is ~100 KB of JSON)."""
+    data = replay_to_json(replay).encode("utf-8")
+    if str(path).endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    atomic_write_bytes(path, data)
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_replay(data: Any, file: str = "<replay>") -> Replay:
+    if not isinstance(data, dict):
+        raise ReplayError(file, "a replay must be a JSON object")
+    if "format" not in data:
+        raise ReplayError(file, f"format: missing replay format version (this game reads {REPLAY_FORMAT})")
+    if data["format"] != REPLAY_FORMAT:
+        raise ReplayError(file, f"format: unsupported replay format {data['format']!r}; "
+                                f"this game reads format {REPLAY_FORMAT}")
+    try:
+        return Replay.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r})"
+            lines.append(f"{_loc(tuple(err['loc']))}: {err['msg']}{shown}")
+        raise ReplayError(file, "; ".join(lines)) from None
+
+
+def load_replay(path: str | os.PathLike[str]) -> Replay:
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ReplayError(file, "file not found") from None
+    except OSError as exc:
+        raise ReplayError(file, f"cannot read: {exc.strerror}") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ReplayError(file, f"corrupt gzip data: {exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ReplayError(file, f"not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ReplayError(file, f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
+    return parse_replay(data, file)
+
+
+def rescore(replay: Replay, chart: Chart, *, force: bool = False, file: str | None = None) -> Result:
+    """Re-run the recorded hit stream through a fresh session. `file` names the replay in
+    error messages."""
+    name = file or f"replay of {replay.chart_id}"
+    actual = chart_hash(chart)
+    if actual != replay.chart_hash and not force:
+        raise ReplayError(
+            name,
+            f"chart_hash: recorded on chart {replay.chart_id!r} with hash {replay.chart_hash}, but "
+            f"{chart.metadata.title!r} now has hash {actual} (the chart was edited); "
+            "re-scoring would not reproduce the original result — use --force to re-score anyway",
+        )
+    try:
+        rules = rules_for(replay.strictness)
+        session = DuetSession(chart, [p.setup() for p in replay.players], rules)
+    except ValueError as exc:
+        raise ReplayError(name, str(exc)) from None
+    late = dict(replay.late)
+    for i, hit in enumerate(replay.hit_objects()):
+        horizon = late.get(i)
+        if horizon is not None and math.isfinite(horizon):
+            session.advance_player(hit.player, horizon)
+        try:
+            session.hit(hit)
+        except ValueError as exc:
+            raise ReplayError(name, f"hits[{i}]: {exc}") from None
+    return session.finish()
