@@ -1,0 +1,158 @@
+"""A private JACK server (dummy driver) for tests and benchmarks that need real MIDI.
+
+The MIDI tests go through a real transport: rtmidi's JACK API, a virtual "kit" output
+port and the game's reader. Each server gets its own name (`jackd -n`) and the process
+points libjack at it with `JACK_DEFAULT_SERVER`, so two test runs on one machine (two
+engineers, or CI next to a developer) never share or kill each other's server.
+
+Realtime first (`-R`, works as root); `--no-realtime` if that fails. Never period 64
+without -R: the dummy driver then runs late and loses or duplicates notes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+SAMPLE_RATE = 48000
+PERIOD = 256
+
+
+@dataclass(frozen=True)
+class JackServer:
+    name: str
+    period_frames: int
+    sample_rate: int
+    realtime: bool
+
+    @property
+    def period_ms(self) -> float:
+        return 1000.0 * self.period_frames / self.sample_rate
+
+
+def missing_tools() -> str | None:
+    """Why JACK tests cannot run here, or None when they can."""
+    missing = [t for t in ("jackd", "jack_wait") if shutil.which(t) is None]
+    if missing:
+        return f"needs {', '.join(missing)} (Debian package jackd2)"
+    return None
+
+
+def server_running(name: str) -> bool:
+    """True if a JACK server called `name` answers (jack_wait -c only checks)."""
+    if shutil.which("jack_wait") is None:
+        return False
+    probe = subprocess.run(["jack_wait", "-s", name, "-c"], capture_output=True, text=True,
+                           check=False, timeout=10)
+    return probe.returncode == 0 and "running" in probe.stdout and "not running" not in probe.stdout
+
+
+def _start(name: str, realtime: bool) -> subprocess.Popen[bytes] | None:
+    cmd = ["jackd", "-n", name, "-R" if realtime else "--no-realtime",
+           "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    waited = subprocess.run(["jack_wait", "-s", name, "-w", "-t", "10"], capture_output=True,
+                            check=False, timeout=20)
+    if waited.returncode == 0 and proc.poll() is None:
+        time.sleep(0.2)  # jack_wait answers a moment before clients are welcome
+        return proc
+    _kill(proc)
+    return None
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running_jack_server(name: str | None = None) -> Iterator[JackServer]:
+    """Start a dummy-driver jackd, point this process at it, stop it afterwards.
+
+    Raises RuntimeError if jackd is missing or refuses to start.
+    """
+    why = missing_tools()
+    if why:
+        raise RuntimeError(why)
+    name = name or f"duet-test-{os.getpid()}"
+    realtime = True
+    proc = _start(name, realtime=True)
+    if proc is None:
+        realtime = False
+        proc = _start(name, realtime=False)
+    if proc is None:
+        raise RuntimeError("jackd did not start (tried -R and --no-realtime)")
+    previous = os.environ.get("JACK_DEFAULT_SERVER")
+    os.environ["JACK_DEFAULT_SERVER"] = name
+    try:
+        yield JackServer(name, PERIOD, SAMPLE_RATE, realtime)
+    finally:
+        if previous is None:
+            os.environ.pop("JACK_DEFAULT_SERVER", None)
+        else:
+            os.environ["JACK_DEFAULT_SERVER"] = previous
+        _kill(proc)
+
+
+@pytest.fixture(scope="session")
+def jack_server() -> Iterator[JackServer]:
+    """A JACK server for the whole test session; skips with the reason if there is none."""
+    why = missing_tools()
+    if why:
+        pytest.skip(f"JACK MIDI tests {why}")
+    try:
+        with running_jack_server() as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.skip(f"JACK MIDI tests: {exc}")
+
+
+class VirtualKit:
+    """A fake drum module: a JACK MIDI output port `client:port` that sends notes.
+
+    It is a real rtmidi `MidiOut` on the JACK API, exactly what a kit bridged into JACK
+    looks like to the game. `close()` deletes the client, so the port vanishes from
+    the listing as an unplugged kit does.
+    """
+
+    def __init__(self, client: str, port: str = "out") -> None:
+        import rtmidi
+
+        self.client = client
+        self.name = f"{client}:{port}"
+        self._out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=client)
+        self._out.open_virtual_port(port)
+
+    def send(self, message: list[int]) -> None:
+        self._out.send_message(message)
+
+    def note(self, note: int, velocity: int = 100, channel: int = 9) -> None:
+        self._out.send_message([0x90 | channel, note, velocity])
+
+    def cc(self, number: int, value: int, channel: int = 9) -> None:
+        self._out.send_message([0xB0 | channel, number, value])
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close_port()
+            self._out.delete()
+            self._out = None
+
+    def __enter__(self) -> VirtualKit:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
