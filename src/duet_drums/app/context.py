@@ -1,0 +1,140 @@
+"""Services every scene shares: settings, chart catalog, score database, audio, MIDI.
+
+One object, created once by the App, passed to each scene, so that a setting changed in
+the settings scene is what the play scene uses next, and so tests can build a context
+around temp folders. Audio and MIDI are opened lazily (the title screen must appear even
+when the sound card or the MIDI driver is broken) and their failures become warnings the
+screens show, never crashes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from duet_drums.app import catalog as catalog_mod
+from duet_drums.app.catalog import Catalog
+from duet_drums.app.theme import Theme
+from duet_drums.paths import samples_dir
+from duet_drums.settings import Settings, load_settings, save_settings
+from duet_drums.storage.scores import ScoreDB
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    settings_warning: str | None = None
+    charts_dirs: list[Path] | None = None  # None = bundled + user charts folders
+    # Fixed-step time (tests, headless): no audio device, transports advance per frame.
+    stepped: bool = False
+    # Frames per second for the pacer: None = uncapped, else the cap.
+    fps: int | None = 120
+    theme: Theme = field(default_factory=Theme)
+    midi_queue: queue.SimpleQueue[Any] = field(default_factory=queue.SimpleQueue)
+    catalog: Catalog = field(init=False)
+    scores: ScoreDB = field(init=False)
+    warnings: list[str] = field(default_factory=list)
+    _audio: Any = field(default=None, init=False, repr=False)
+    _audio_tried: bool = field(default=False, init=False, repr=False)
+    _audio_stale: bool = field(default=False, init=False, repr=False)
+    _midi: Any = field(default=None, init=False, repr=False)
+    _midi_tried: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.catalog = catalog_mod.scan(self.charts_dirs)
+        self.scores = ScoreDB()
+        if self.settings_warning:
+            self.warnings.append(self.settings_warning)
+
+    @classmethod
+    def load(cls, **kw: Any) -> AppContext:
+        settings, warning = load_settings()
+        return cls(settings=settings, settings_warning=warning, **kw)
+
+    def rescan(self) -> None:
+        self.catalog = catalog_mod.scan(self.charts_dirs)
+
+    def save_settings(self) -> None:
+        save_settings(self.settings)
+
+    # -- audio ---------------------------------------------------------------------------
+    def audio(self) -> Any | None:
+        """The opened audio engine, or None (stepped mode, or the device failed)."""
+        if self.stepped:
+            return None
+        if self._audio_stale:
+            self._audio_stale = False
+            if self._audio is not None:
+                self._audio.close()
+            self._audio = None
+            self._audio_tried = False
+        if not self._audio_tried:
+            self._audio_tried = True
+            try:
+                from duet_drums.audio.engine import AudioEngine
+
+                engine = AudioEngine(self.settings.audio, self.settings.calibration, samples_dir())
+                warning = engine.open()
+                if warning:
+                    self.warnings.append(f"audio: {warning}")
+                self._audio = engine
+            except Exception as exc:  # a broken sound setup must not stop the game
+                self.warnings.append(f"audio unavailable ({exc}); playing silently")
+                self._audio = None
+        return self._audio
+
+    def apply_audio_settings(self) -> None:
+        """Volumes and calibration take effect at once in a running engine."""
+        engine = self._audio
+        if engine is None:
+            return
+        a = self.settings.audio
+        engine.set_volumes(a.master_volume, a.backing_volume, a.hits_volume, a.click_volume)
+        engine.set_calibration(self.settings.calibration)
+
+    def reopen_audio(self) -> None:
+        """After the buffer size changed: the next song opens the device anew (not now: a
+        paused song may still be holding the engine)."""
+        self._audio_stale = True
+
+    # -- MIDI ----------------------------------------------------------------------------
+    def midi(self) -> Any | None:
+        """The running MIDI listener, started on first use; None when MIDI is unavailable."""
+        if self.stepped:
+            return None
+        if not self._midi_tried:
+            self._midi_tried = True
+            try:
+                from duet_drums.inputs.midi_inputs import MidiInputs
+
+                self._midi = MidiInputs(self.settings.midi, self.midi_queue)
+                self._midi.start()
+            except Exception as exc:
+                self.warnings.append(f"MIDI unavailable: {exc}")
+                self._midi = None
+        return self._midi
+
+    def midi_if_running(self) -> Any | None:
+        """The MIDI listener if something already started it (the frame loop never
+        starts MIDI just to look for events)."""
+        return self._midi
+
+    def drain_midi(self) -> list[Any]:
+        out: list[Any] = []
+        while True:
+            try:
+                out.append(self.midi_queue.get_nowait())
+            except queue.Empty:
+                return out
+
+    def close(self) -> None:
+        if self._midi is not None:
+            with contextlib.suppress(Exception):
+                self._midi.stop()
+        if self._audio is not None:
+            with contextlib.suppress(Exception):
+                self._audio.close()
+        self.scores.close()

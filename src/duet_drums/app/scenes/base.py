@@ -1,0 +1,58 @@
+"""The scene interface the App drives.
+
+A scene receives input (pygame events and, when it asks for them, stamped drum hits),
+is updated once per frame with the frame's duration, and draws itself. Scenes never
+sleep, never read the wall clock for game time and never pump pygame events themselves:
+the App owns the loop, which is what lets tests step whole scenes at a fixed rate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from duet_drums.inputs.raw import RawHit
+
+if TYPE_CHECKING:
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.main import App
+
+
+class Scene:
+    # Draw the scene below first (pause overlay over the play screen).
+    overlay: bool = False
+    # Route the players' bound keys through the keyboard poller as stamped drum hits
+    # (play, practice, calibration); other scenes get plain key events for every key.
+    wants_hits: bool = False
+
+    def __init__(self, app: App):
+        self.app = app
+
+    @property
+    def ctx(self) -> AppContext:
+        return self.app.ctx
+
+    def enter(self) -> None:
+        """Became the top scene (pushed, or uncovered by a pop)."""
+
+    def leave(self) -> None:
+        """Stopped being the top scene (popped, or covered by a push)."""
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """A pygame event that is not a drum hit."""
+
+    def on_raw_hits(self, raws: list[RawHit]) -> None:
+        """Drum hits from keyboard and MIDI, in arrival order (only when `wants_hits`)."""
+
+    def on_midi_status(self, events: list[object]) -> None:
+        """Port connected/disconnected notices from the MIDI layer."""
+
+    def update(self, dt: float) -> None:
+        """Advance by one frame of `dt` seconds (fixed in stepped mode)."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Render the whole screen (or, for overlays, on top of the scene below)."""
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """The window changed size."""

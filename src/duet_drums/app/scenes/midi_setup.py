@@ -1,0 +1,143 @@
+"""MIDI kits: every input port, whose it is, which note map it uses, and a learn mode.
+
+The list follows the MIDI layer's status every frame, so plugging a kit in while this
+screen is open makes it appear. Changes go through `MidiInputs` (which updates the
+readers at once) and are saved to the settings file immediately.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from duet_drums.app import widgets as w
+from duet_drums.app.scenes.base import Scene
+from duet_drums.core.kit import PIECES, Piece
+from duet_drums.inputs.notemaps import PRESET_LABELS, PRESETS
+
+if TYPE_CHECKING:
+    from duet_drums.app.main import App
+
+OWNERS: tuple[int | None, ...] = (None, 0, 1)
+
+
+def owner_label(player: int | None) -> str:
+    return "nobody" if player is None else f"Player {player + 1}"
+
+
+class MidiSetupScene(Scene):
+    def __init__(self, app: App):
+        super().__init__(app)
+        self.midi: Any = self.ctx.midi()
+        self.ports: list[str] = []
+        self.menu = w.Menu([], size=22, row_height=34)
+        self.learning: str | None = None
+        self.learn_piece: Piece = Piece.SNARE
+        self.message = ""
+        self._refresh()
+
+    def _status(self) -> Any:
+        return None if self.midi is None else self.midi.status()
+
+    def _refresh(self) -> None:
+        status = self._status()
+        ports = [] if status is None else sorted(p.name for p in status.ports)
+        if ports == self.ports and self.menu.items:
+            return
+        self.ports = ports
+        items: list[w.MenuItem] = []
+        for port in ports:
+            items.append(w.MenuItem(f"{port[:28]}: player",
+                                    value=lambda port=port: owner_label(self._owner(port)),
+                                    change=lambda d, port=port: self._assign(port, d)))
+            items.append(w.MenuItem("    note map", value=lambda port=port: self._preset_label(port),
+                                    change=lambda d, port=port: self._preset(port, d)))
+            items.append(w.MenuItem("    learn pads...", lambda port=port: self._learn(port)))
+        items += [w.MenuItem("Rescan ports", self._rescan), w.MenuItem("Back", self.app.pop)]
+        selected = min(self.menu.selected, len(items) - 1)
+        self.menu = w.Menu(items, selected=selected, size=22, row_height=34)
+
+    def _owner(self, port: str) -> int | None:
+        return self.ctx.settings.midi.assignments.get(port)
+
+    def _maps(self) -> list[str]:
+        return [*PRESETS, *self.ctx.settings.midi.custom_maps]
+
+    def _preset_label(self, port: str) -> str:
+        name = self.midi.preset_of(port) if self.midi is not None else "gm"
+        return PRESET_LABELS.get(name, f"custom: {name}")
+
+    def _assign(self, port: str, step: int) -> None:
+        owner = w.cycle([str(o) for o in OWNERS], str(self._owner(port)), step)
+        self.midi.assign(port, None if owner == "None" else int(owner))
+        self.ctx.save_settings()
+
+    def _preset(self, port: str, step: int) -> None:
+        self.midi.set_preset(port, w.cycle(self._maps(), self.midi.preset_of(port), step))
+        self.ctx.save_settings()
+
+    def _learn(self, port: str) -> None:
+        self.learning = port
+        self.midi.start_learn(port)
+        self.message = f"Hit a pad on {port}, choose its drum with Left/Right, Enter to save, Esc when done"
+
+    def _rescan(self) -> None:
+        if self.midi is not None:
+            self.midi.poll_ports()
+        self._refresh()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type != pygame.KEYDOWN:
+            return
+        if self.learning is not None:
+            if event.key == pygame.K_ESCAPE:
+                self.midi.stop_learn()
+                self.learning = None
+                self.message = "Learn mode finished"
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                step = -1 if event.key == pygame.K_LEFT else 1
+                self.learn_piece = Piece(w.cycle(list(PIECES), self.learn_piece, step))
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.midi.learned() is not None:
+                note = self.midi.learned()[0]
+                name = self.midi.save_learned(self.learn_piece)
+                self.ctx.save_settings()
+                self.message = f"note {note} = {self.learn_piece.value} (map {name!r}); hit the next pad"
+            return
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+        else:
+            self.menu.handle_key(event.key)
+
+    def update(self, dt: float) -> None:
+        self._refresh()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.ctx.theme
+        w.draw_background(surface, theme)
+        width, height = surface.get_size()
+        w.text(surface, theme, "MIDI kits", (30, 16), 40, theme.accent, bold=True)
+        status = self._status()
+        if status is None or status.api is None:
+            reason = "MIDI is not available" if status is None else (status.reason or "no MIDI system")
+            w.text_block(surface, theme, reason, pygame.Rect(30, 70, width - 60, 80), 22, theme.bad)
+        else:
+            w.text(surface, theme, f"MIDI system: {status.api}   ports: {len(status.ports)}", (30, 70), 20,
+                   theme.text_dim)
+            if not status.ports:
+                w.text(surface, theme, "No MIDI input ports. Plug a kit in (USB) and choose Rescan.",
+                       (30, 100), 22, theme.text)
+        self.menu.draw(surface, theme, pygame.Rect(30, 130, min(900, width - 60), height - 230), value_x=420)
+        if status is not None:
+            for i, port in enumerate(p for p in status.ports if not p.connected):
+                w.text(surface, theme, f"{port.name}: not connected", (width - 30, 70 + 20 * i), 18,
+                       theme.bad,
+                       anchor="topright")
+        if self.learning is not None:
+            learned = self.midi.learned()
+            got = "waiting for a pad..." if learned is None else f"note {learned[0]} (velocity {learned[1]})"
+            w.text(surface, theme, f"Learning {self.learning}: {got}  ->  {self.learn_piece.value}",
+                   (30, height - 96), 24, theme.accent)
+        if self.message:
+            w.text(surface, theme, self.message, (30, height - 66), 18, theme.text_dim)
+        w.hint_bar(surface, theme, "Up/Down: row   Left/Right: change   Enter: select   Esc: back")

@@ -1,0 +1,90 @@
+"""The title screen: the game's name, a short menu, and any warning worth reading first
+(a corrupt settings file that was set aside, broken charts, audio trouble)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pygame
+
+from duet_drums.app import widgets as w
+from duet_drums.app.scenes.base import Scene
+
+if TYPE_CHECKING:
+    from duet_drums.app.main import App
+
+
+class TitleScene(Scene):
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.time = 0.0
+        self.menu = w.Menu([
+            w.MenuItem("Play", self._play),
+            w.MenuItem("Settings", self._settings),
+            w.MenuItem("Key test", self._keytest),
+            w.MenuItem("Calibrate", self._calibrate),
+            w.MenuItem("Quit", self.app.quit),
+        ], size=34, row_height=54)
+
+    def _play(self) -> None:
+        from duet_drums.app.scenes.song_select import SongSelectScene
+
+        self.app.push(SongSelectScene(self.app))
+
+    def _settings(self) -> None:
+        from duet_drums.app.scenes.settings import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def _keytest(self) -> None:
+        from duet_drums.app.scenes.keytest import KeyTestScene
+
+        self.app.push(KeyTestScene(self.app))
+
+    def _calibrate(self) -> None:
+        from duet_drums.app.scenes.calibration import CalibrationScene
+
+        self.app.push(CalibrationScene(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type != pygame.KEYDOWN:
+            return
+        if event.key == pygame.K_ESCAPE:
+            self.app.quit()
+        else:
+            self.menu.handle_key(event.key)
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.ctx.theme
+        w.draw_background(surface, theme)
+        width, height = surface.get_size()
+        cx = width // 2
+        # Two highways' worth of colour: the players' colours either side of the title.
+        p1, p2 = theme.player_colors
+        for i in range(5):
+            phase = self.time * 2.0 + i * 0.7
+            r = 10 + int(4 * (1 + math.sin(phase)))
+            pygame.draw.circle(surface, p1, (cx - 330 - i * 34, 110), r)
+            pygame.draw.circle(surface, p2, (cx + 330 + i * 34, 110), r)
+        w.text(surface, theme, "DUET DRUMS", (cx, 110), 96, theme.accent, bold=True, anchor="center")
+        w.text(surface, theme, "two drummers, one groove - play together, score together",
+               (cx, 172), 26, theme.text_dim, anchor="center")
+        menu_rect = pygame.Rect(cx - 170, 230, 340, 5 * 54)
+        self.menu.draw(surface, theme, menu_rect)
+        msgs = list(self.ctx.warnings)
+        broken = len(self.ctx.catalog.broken)
+        if broken:
+            msgs.append(f"{broken} chart file(s) could not be loaded - see Play for details")
+        if msgs:
+            box = pygame.Rect(60, menu_rect.bottom + 20, width - 120, height - menu_rect.bottom - 70)
+            w.panel(surface, theme, box, border=theme.bad)
+            y = box.top + 8
+            for msg in msgs[-4:]:
+                y = w.text_block(surface, theme, msg, pygame.Rect(box.left + 12, y, box.width - 24,
+                                                                   box.bottom - y), 18, theme.bad,
+                                 max_lines=3) + 4
+        w.hint_bar(surface, theme, "Up/Down: choose   Enter: select   Esc: quit")

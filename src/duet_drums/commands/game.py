@@ -1,0 +1,178 @@
+"""`duet-drums` (no command) and `duet-drums play CHART ...`: the game itself.
+
+`play --headless --autoplay` runs the real play scene with two bots on a fixed-step
+transport (SDL dummy drivers, nothing drawn, no sound device) and prints the engine's
+Result as JSON: a whole song in about a second, identical on every run for a given
+`--seed`. pygame is imported only inside the commands, after the SDL drivers are chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from duet_drums.app.context import AppContext
+
+INPUTS = ("keyboard", "midi", "ai")
+HEADLESS_STEP_S = 1 / 60
+
+
+def _part_difficulty(text: str) -> tuple[str, str]:
+    from duet_drums.core.chart import DIFFICULTIES
+
+    part, sep, difficulty = text.partition(":")
+    if not sep or not part or difficulty not in DIFFICULTIES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected PART:DIFFICULTY, e.g. lead:expert (difficulties: {', '.join(DIFFICULTIES)})")
+    return part, difficulty
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.5 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"practice speed must be between 0.5 and 1.0, got {value}")
+    return value
+
+
+def register(sub: Any) -> None:
+    game = sub.add_parser("game", help="start the game on the title screen (same as no command)")
+    game.add_argument("--fps", type=int, default=None,
+                      help="frame rate cap; 0 = uncapped (default: the settings' FPS limit)")
+    game.set_defaults(func=cmd_game)
+
+    play = sub.add_parser("play", help="start a song directly (or play it headless with bots)",
+                          description="Start a song directly. CHART is a chart file or a chart id "
+                                      "from the charts folder (e.g. summit-medley).")
+    play.add_argument("chart")
+    play.add_argument("--p1", type=_part_difficulty, metavar="PART:DIFF", help="player 1, e.g. lead:expert")
+    play.add_argument("--p2", type=_part_difficulty, metavar="PART:DIFF", help="player 2, e.g. partner:easy")
+    for p in (1, 2):
+        play.add_argument(f"--p{p}-input", choices=INPUTS,
+                          help=f"player {p} plays on the keyboard, a MIDI kit, or is the AI partner")
+    play.add_argument("--practice-speed", type=_speed, default=1.0, metavar="SPEED",
+                      help="0.5 to 1.0: practice slower (not ranked)")
+    play.add_argument("--section", metavar="NAME", help="practice: loop this chart section")
+    play.add_argument("--autoplay", action="store_true", help="both players are bots")
+    play.add_argument("--headless", action="store_true",
+                      help="no window, no sound: step song time and print the Result as JSON")
+    play.add_argument("--seed", type=int, default=0, help="bots' random seed (default 0)")
+    play.add_argument("--fps", type=int, default=None, help="frame rate cap; 0 = uncapped")
+    play.set_defaults(func=cmd_play)
+
+
+def _fps(ctx_fps_limit: int, override: int | None) -> int | None:
+    """The pacer's cap: --fps wins (0 = uncapped); else the settings' limit, where 0 means
+    'the display's refresh', which we approximate by 120 (SDL cannot tell us reliably)."""
+    if override is not None:
+        return override or None
+    return ctx_fps_limit or 120
+
+
+def _context(stepped: bool, fps: int | None) -> AppContext:
+    from duet_drums.app.context import AppContext
+
+    ctx = AppContext.load(stepped=stepped)
+    ctx.fps = _fps(ctx.settings.fps_limit, fps)
+    if ctx.settings_warning:
+        print(f"warning: {ctx.settings_warning}", file=sys.stderr)
+    return ctx
+
+
+def run_default(fps: int | None = None) -> int:
+    from duet_drums.app.main import App
+    from duet_drums.app.scenes.title import TitleScene
+
+    ctx = _context(False, fps)
+    app = App(ctx)
+    try:
+        app.push(TitleScene(app))
+        return app.run()
+    finally:
+        app.close()
+        ctx.close()
+
+
+def cmd_game(args: argparse.Namespace) -> int:
+    return run_default(args.fps)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    if args.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from duet_drums.app.catalog import resolve
+    from duet_drums.app.scenes.play import PlayerChoice, PlaySetup, section_bounds
+    from duet_drums.core.chart import ChartError
+
+    try:
+        entry = resolve(args.chart)
+    except ChartError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    ctx = _context(args.headless, args.fps)
+    try:
+        choices = []
+        for p, (pd, kind) in enumerate(((args.p1, args.p1_input), (args.p2, args.p2_input))):
+            ps = ctx.settings.players[p]
+            part, difficulty = pd if pd else (ps.part, ps.difficulty)
+            if part not in entry.parts:
+                print(f"error: {entry.path}: no part {part!r} (parts: {', '.join(entry.parts)})",
+                      file=sys.stderr)
+                return 2
+            base = PlayerChoice.from_settings(ps)
+            kind = "ai" if args.autoplay else kind or ps.input
+            choices.append(PlayerChoice(base.name, part, difficulty, kind, base.layout, base.hit_sounds))
+        if args.section is not None:
+            try:
+                section_bounds(entry.chart, args.section)
+            except ValueError as exc:
+                print(f"error: {entry.path}: {exc}", file=sys.stderr)
+                return 2
+        setup = PlaySetup(entry, (choices[0], choices[1]), speed=args.practice_speed,
+                          loop_section=args.section, seed=args.seed)
+        if args.headless:
+            return _play_headless(ctx, setup)
+        return _play_window(ctx, setup)
+    finally:
+        ctx.close()
+
+
+def _play_window(ctx: AppContext, setup: Any) -> int:
+    from duet_drums.app.main import App
+    from duet_drums.app.scenes.play import PlayScene
+
+    app = App(ctx)
+    try:
+        app.push(PlayScene(app, setup))
+        return app.run()
+    finally:
+        app.close()
+
+
+def _play_headless(ctx: AppContext, setup: Any) -> int:
+    from duet_drums.app.main import App
+    from duet_drums.app.scenes.play import PlayScene
+
+    if setup.loop_section is not None:
+        print("error: --section loops forever; it cannot be played --headless", file=sys.stderr)
+        return 2
+    app = App(ctx, render=False)
+    try:
+        scene = PlayScene(app, setup)
+        app.push(scene)
+        limit = int((scene.end_time - scene.start_time) / setup.speed / HEADLESS_STEP_S) + 10
+        app.run_steps(limit, HEADLESS_STEP_S, until=lambda: scene.result is not None)
+        if scene.result is None:
+            print("error: the song did not finish", file=sys.stderr)
+            return 1
+        print(scene.result.model_dump_json(indent=2))
+        return 0
+    finally:
+        app.close()

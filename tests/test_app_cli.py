@@ -1,0 +1,50 @@
+"""`duet-drums play` from the command line."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from duet_drums.app.catalog import resolve
+from duet_drums.core.result import Result
+from tests.support.app_driver import expected_bot_result
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DUET_DRUMS_CONFIG_DIR": str(tmp_path / "c"),
+           "DUET_DRUMS_DATA_DIR": str(tmp_path / "d")}
+    env.pop("SDL_VIDEODRIVER", None)  # --headless must choose the dummy drivers itself
+    return subprocess.run([sys.executable, "-m", "duet_drums", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120, check=False)
+
+
+def test_headless_autoplay_prints_the_result_json(tmp_path: Path) -> None:
+    proc = _run("play", "summit-medley", "--p1", "lead:expert", "--p2", "partner:easy",
+                "--headless", "--autoplay", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    result = Result.model_validate_json(proc.stdout)
+    entry = resolve("summit-medley")
+    assert result == expected_bot_result(entry.chart, [("lead", "expert"), ("partner", "easy")])
+    assert result.players[0].difficulty == "expert" and result.players[1].part == "partner"
+    # Bots are never ranked: the score database stays empty.
+    db = sqlite3.connect(tmp_path / "d" / "scores.sqlite3")
+    assert db.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 0
+
+
+def test_play_errors_name_the_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": 1}')
+    proc = _run("play", str(bad), "--headless", "--autoplay", tmp_path=tmp_path)
+    assert proc.returncode == 2 and str(bad) in proc.stderr and "metadata" in proc.stderr
+    proc = _run("play", "no-such-song", "--headless", "--autoplay", tmp_path=tmp_path)
+    assert proc.returncode == 2 and "summit-medley" in proc.stderr
+    proc = _run("play", "summit-medley", "--p1", "drums:expert", "--headless", "--autoplay",
+                tmp_path=tmp_path)
+    assert proc.returncode == 2 and "no part 'drums'" in proc.stderr
+    proc = _run("play", "summit-medley", "--p1", "lead:insane", "--headless", tmp_path=tmp_path)
+    assert proc.returncode == 2 and "PART:DIFFICULTY" in proc.stderr
