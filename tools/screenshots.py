@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 720)
-PLAY_AT_S = 52.0  # mid-song: the chorus of "Dynamite", both parts busy
+PLAY_AT_S = 121.0  # mid-song: the chorus of "Golden", both parts busy
 
 
 def _capture(path: Path) -> None:
@@ -42,7 +42,7 @@ def _child(out: Path) -> int:
     ctx = AppContext.load(stepped=True)
     p1, p2 = ctx.settings.players
     p1.part, p1.difficulty, p1.input = "lead", "expert", "ai"
-    p2.part, p2.difficulty, p2.input = "partner", "easy", "ai"
+    p2.part, p2.difficulty, p2.input = "partner", "medium", "ai"
     app = App(ctx, size=SIZE)
     if pygame.display.get_driver() != "x11":
         print(f"expected the x11 video driver, got {pygame.display.get_driver()}", file=sys.stderr)
