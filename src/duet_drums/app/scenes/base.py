@@ -17,6 +17,7 @@ from duet_drums.inputs.raw import RawHit
 if TYPE_CHECKING:
     from duet_drums.app.context import AppContext
     from duet_drums.app.main import App
+    from duet_drums.app.widgets import Menu
 
 
 class Scene:
@@ -56,3 +57,24 @@ class Scene:
 
     def resize(self, size: tuple[int, int]) -> None:
         """The window changed size."""
+
+
+class MenuScene(Scene):
+    """A scene driven by one `widgets.Menu`: arrows and Enter go to the menu, Esc backs out.
+
+    Subclasses set `self.menu` and override `back()` when Esc means more than "pop".
+    """
+
+    menu: Menu
+    back_keys: tuple[int, ...] = (pygame.K_ESCAPE,)
+
+    def back(self) -> None:
+        self.app.pop()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type != pygame.KEYDOWN:
+            return
+        if event.key in self.back_keys:
+            self.back()
+        else:
+            self.menu.handle_key(event.key)

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.scenes.base import Scene
+from duet_drums.app.scenes.base import MenuScene
 
 if TYPE_CHECKING:
     from duet_drums.app.main import App
     from duet_drums.app.scenes.play import PlayScene
 
 
-class PauseScene(Scene):
+class PauseScene(MenuScene):
     overlay = True
 
     def __init__(self, app: App, play: PlayScene):
@@ -56,13 +56,10 @@ class PauseScene(Scene):
         else:
             self.app.quit()
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        if event.key in (pygame.K_ESCAPE, pygame.K_PAUSE):
-            self.resume()
-        else:
-            self.menu.handle_key(event.key)
+    back_keys = (pygame.K_ESCAPE, pygame.K_PAUSE)
+
+    def back(self) -> None:
+        self.resume()
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme

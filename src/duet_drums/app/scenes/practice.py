@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.scenes.base import Scene
+from duet_drums.app.scenes.base import MenuScene
 from duet_drums.app.scenes.play import PlayScene, PlaySetup
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ WHOLE_SONG = "(whole song)"
 WHO = ("both players", "P1 (AI plays P2)", "P2 (AI plays P1)")
 
 
-class PracticeScene(Scene):
+class PracticeScene(MenuScene):
     def __init__(self, app: App, setup: PlaySetup, section: str | None = None):
         super().__init__(app)
         self.base = setup
@@ -64,14 +64,6 @@ class PracticeScene(Scene):
 
     def start(self) -> None:
         self.app.replace(PlayScene(self.app, self.play_setup()))
-
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-        else:
-            self.menu.handle_key(event.key)
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme

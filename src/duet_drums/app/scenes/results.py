@@ -16,7 +16,7 @@ import pygame
 
 from duet_drums.app import plots
 from duet_drums.app import widgets as w
-from duet_drums.app.scenes.base import Scene
+from duet_drums.app.scenes.base import MenuScene
 from duet_drums.core.replay import replay_from_session, replay_to_json
 from duet_drums.core.result import PlayerResult, Result
 from duet_drums.core.rules import JUDGEMENT_ORDER, rules_for
@@ -39,7 +39,7 @@ def leader_text(mean_asynchrony_ms: float | None) -> str:
     return f"{who} ahead by {ms:.1f} ms"
 
 
-class ResultsScene(Scene):
+class ResultsScene(MenuScene):
     def __init__(self, app: App, setup: PlaySetup, session: DuetSession, result: Result):
         super().__init__(app)
         self.setup = setup
@@ -97,13 +97,8 @@ class ResultsScene(Scene):
 
         self.app.replace(PracticeScene(self.app, self.setup, section=self.result.sync.weakest_section))
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        if event.key == pygame.K_ESCAPE:
-            self.continue_()
-        else:
-            self.menu.handle_key(event.key)
+    def back(self) -> None:
+        self.continue_()
 
     # -- what is shown -------------------------------------------------------------------
     def player_lines(self, p: int) -> list[str]:

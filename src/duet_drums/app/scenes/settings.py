@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.scenes.base import Scene
+from duet_drums.app.scenes.base import MenuScene
 from duet_drums.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _sounds_label(value: bool | None) -> str:
     return {None: "auto (keyboard on, kit off)", True: "on", False: "off"}[value]
 
 
-class SettingsScene(Scene):
+class SettingsScene(MenuScene):
     def __init__(self, app: App):
         super().__init__(app)
         self.menu = w.Menu(self._items(), size=24, row_height=36)
@@ -127,14 +127,6 @@ class SettingsScene(Scene):
             from duet_drums.app.scenes.calibration import CalibrationScene
 
             self.app.push(CalibrationScene(self.app))
-
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-        else:
-            self.menu.handle_key(event.key)
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.scenes.base import Scene
+from duet_drums.app.scenes.base import MenuScene
 
 if TYPE_CHECKING:
     from duet_drums.app.main import App
 
 
-class TitleScene(Scene):
+class TitleScene(MenuScene):
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.time = 0.0
@@ -47,13 +47,8 @@ class TitleScene(Scene):
 
         self.app.push(CalibrationScene(self.app))
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        if event.key == pygame.K_ESCAPE:
-            self.app.quit()
-        else:
-            self.menu.handle_key(event.key)
+    def back(self) -> None:
+        self.app.quit()
 
     def update(self, dt: float) -> None:
         self.time += dt
