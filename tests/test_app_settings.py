@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pygame
 
+from duet_drums.app.main import App
 from duet_drums.app.scenes.keybind import KeybindScene
 from duet_drums.app.scenes.settings import SettingsScene
+from duet_drums.app.scenes.song_select import SongSelectScene
 from duet_drums.app.scenes.title import TitleScene
 from duet_drums.core.kit import Piece
 from duet_drums.settings import load_settings, settings_path
@@ -92,5 +94,69 @@ def test_corrupt_settings_file_shows_a_warning_on_the_title(tmp_path: Path) -> N
         app.push(TitleScene(app))
         app.step()
         assert any(str(path) in w and "unreadable settings" in w for w in app.ctx.warnings)
+    finally:
+        close(app)
+
+
+def _type(app: App, text: str) -> None:
+    """Real KEYDOWNs as SDL delivers typing: key code plus the character in `unicode`."""
+    for char in text:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.key.key_code(char), mod=0,
+                                             unicode=char, scancode=0))
+    app.step()
+
+
+def test_player_names_are_typed_in_settings_and_used_for_the_next_song() -> None:
+    app = make_app()
+    try:
+        app.push(SettingsScene(app))
+        scene = app.scene
+        assert isinstance(scene, SettingsScene)
+        press_down_to(app, lambda: _labels(scene), lambda: scene.menu.selected, "Player 2 name")
+        row = scene.menu.current
+        assert row.value is not None and row.value() == "Player 2"
+        press(app, pygame.K_RETURN)  # edit
+        assert row.value() == "Player 2_"
+        for _ in range(len("Player 2")):
+            press(app, pygame.K_BACKSPACE)
+        # Letters that are drum keys and menu keys alike are text while editing: "j" is
+        # P2's snare, Space would activate a row, Down would move the cursor.
+        _type(app, "Jo Kim")
+        press(app, pygame.K_DOWN)
+        assert row.value() == "Jo Kim_" and scene.menu.current is row
+        press(app, pygame.K_RETURN)
+        assert row.value() == "Jo Kim" and app.ctx.settings.players[1].name == "Jo Kim"
+        assert load_settings()[0].players[1].name == "Jo Kim"  # saved at once
+
+        # Esc cancels an edit (and only the edit: the screen stays).
+        press(app, pygame.K_RETURN)
+        _type(app, "zz")
+        press(app, pygame.K_ESCAPE)
+        assert app.scene is scene and row.value() == "Jo Kim"
+        assert load_settings()[0].players[1].name == "Jo Kim"
+
+        # A blank name is refused (Enter keeps editing); names stop at 16 characters.
+        press(app, pygame.K_RETURN)
+        for _ in range(len("Jo Kim")):
+            press(app, pygame.K_BACKSPACE)
+        _type(app, "   ")
+        press(app, pygame.K_RETURN)
+        assert scene.editing_player == 1
+        _type(app, "abcdefghijklmnopqrstuvwxyz")
+        press(app, pygame.K_RETURN)
+        assert app.ctx.settings.players[1].name == "abcdefghijklm"  # 3 spaces + 13, stripped
+        press(app, pygame.K_ESCAPE)  # not editing: back out of the screen
+        assert app.stack == []
+    finally:
+        close(app)
+
+    # The next song's players carry the saved names (the score table keys on them).
+    app = make_app()
+    try:
+        select = SongSelectScene(app)
+        app.push(select)
+        setup = select.setup()
+        assert setup is not None
+        assert [c.name for c in setup.players] == ["Player 1", "abcdefghijklm"]
     finally:
         close(app)

@@ -20,8 +20,12 @@ from duet_drums.core.session import DuetSession, PlayerSetup
 DT = 1 / 60
 
 
-def make_app(charts_dirs: list[Path] | None = None, render: bool = True) -> App:
-    ctx = AppContext.load(stepped=True, charts_dirs=charts_dirs)
+def make_app(charts_dirs: list[Path] | None = None, render: bool = True, *, stepped: bool = True,
+             midi: bool | None = None, audio: bool | None = None) -> App:
+    """An App on the settings in the (test's own) config dir. `midi=True` opens the real
+    MIDI layer even when stepped; `stepped=False, audio=False` runs on the wall clock."""
+    ctx = AppContext.load(stepped=stepped, charts_dirs=charts_dirs, midi_enabled=midi,
+                          audio_enabled=audio)
     return App(ctx, render=render)
 
 

@@ -107,17 +107,46 @@ def running_jack_server(name: str | None = None) -> Iterator[JackServer]:
         _kill(proc)
 
 
+@dataclass
+class _Shared:
+    server: JackServer
+    context: contextlib.AbstractContextManager[JackServer]
+    users: int = 0
+
+
+_shared: _Shared | None = None
+
+
 @pytest.fixture(scope="session")
 def jack_server() -> Iterator[JackServer]:
-    """A JACK server for the whole test session; skips with the reason if there is none."""
+    """A JACK server for the whole test session; skips with the reason if there is none.
+
+    Test modules import this fixture by name, so pytest holds one session fixture per
+    module; they all share one server (started by the first, stopped after the last).
+    Each starting its own would fail: the server name is per process, and a second jackd
+    of that name does not start while the first runs (the later modules' tests were
+    skipped with "jackd did not start").
+    """
+    global _shared
     why = missing_tools()
     if why:
         pytest.skip(f"JACK MIDI tests {why}")
+    if _shared is None:
+        context = running_jack_server()
+        try:
+            server = context.__enter__()
+        except RuntimeError as exc:
+            pytest.skip(f"JACK MIDI tests: {exc}")
+        _shared = _Shared(server, context)
+    shared = _shared
+    shared.users += 1
     try:
-        with running_jack_server() as server:
-            yield server
-    except RuntimeError as exc:
-        pytest.skip(f"JACK MIDI tests: {exc}")
+        yield shared.server
+    finally:
+        shared.users -= 1
+        if shared.users == 0:
+            _shared = None
+            shared.context.__exit__(None, None, None)
 
 
 class VirtualKit:

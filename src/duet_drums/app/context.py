@@ -32,6 +32,12 @@ class AppContext:
     stepped: bool = False
     # Frames per second for the pacer: None = uncapped, else the cap.
     fps: int | None = 120
+    # Open the audio device / the MIDI layer. None = "unless stepped": stepped runs
+    # (`play --headless`, most tests) touch no driver. Tests that drive a real kit
+    # through stepped scenes set `midi=True`; `audio=False` without `stepped` gives the
+    # wall-clock transport, the game's own fallback when no sound device opens.
+    audio_enabled: bool | None = None
+    midi_enabled: bool | None = None
     theme: Theme = field(default_factory=Theme)
     midi_queue: queue.SimpleQueue[Any] = field(default_factory=queue.SimpleQueue)
     catalog: Catalog = field(init=False)
@@ -62,8 +68,8 @@ class AppContext:
 
     # -- audio ---------------------------------------------------------------------------
     def audio(self) -> Any | None:
-        """The opened audio engine, or None (stepped mode, or the device failed)."""
-        if self.stepped:
+        """The opened audio engine, or None (stepped mode, audio off, or the device failed)."""
+        if not (self.audio_enabled if self.audio_enabled is not None else not self.stepped):
             return None
         if self._audio_stale:
             self._audio_stale = False
@@ -102,8 +108,10 @@ class AppContext:
 
     # -- MIDI ----------------------------------------------------------------------------
     def midi(self) -> Any | None:
-        """The running MIDI listener, started on first use; None when MIDI is unavailable."""
-        if self.stepped:
+        """The running MIDI listener, started on first use; None when MIDI is off (stepped
+        mode unless `midi_enabled`) or could not be created. With no MIDI system it is a
+        listener whose status says why (the MIDI screen shows that reason)."""
+        if not (self.midi_enabled if self.midi_enabled is not None else not self.stepped):
             return None
         if not self._midi_tried:
             self._midi_tried = True

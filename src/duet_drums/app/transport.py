@@ -10,6 +10,10 @@ the engine's). Three transports share one small interface:
 - `SteppedTransport` advances only when the frame loop says so, by a fixed step: tests and
   `play --headless` use it so a whole song runs in a fraction of a second and gives the
   same result on every run.
+
+Every transport counts the hits it was asked to sound, per player (`hits_sounded`):
+the stepped and wall transports have no mixer to listen to, and "a kit player's hits
+make no sound, a keyboard player's do" must be checkable on all three.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from duet_drums.core.kit import Piece
 
 class Transport(Protocol):
     speed: float
+    hits_sounded: list[int]  # play_hit calls so far, per player (P1, P2)
 
     def start(self, at: float) -> None: ...
     def pause(self) -> None: ...
@@ -44,6 +49,7 @@ class SteppedTransport:
 
     def __init__(self, speed: float = 1.0):
         self.speed = speed
+        self.hits_sounded = [0, 0]
         self._t = 0.0
         self.paused = True
 
@@ -74,7 +80,7 @@ class SteppedTransport:
         return self._t
 
     def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
-        pass
+        self.hits_sounded[player] += 1  # nothing to sound: only counted
 
 
 class WallTransport:
@@ -82,6 +88,7 @@ class WallTransport:
 
     def __init__(self, speed: float = 1.0):
         self.speed = speed
+        self.hits_sounded = [0, 0]
         self._origin_ns = time.perf_counter_ns()
         self._origin_song = 0.0
         self._paused_at: float | None = 0.0
@@ -120,7 +127,7 @@ class WallTransport:
         return self._origin_song + (stamp_ns - self._origin_ns) / 1e9 * self.speed
 
     def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
-        pass
+        self.hits_sounded[player] += 1  # nothing to sound: only counted
 
 
 class AudioTransport:
@@ -129,6 +136,7 @@ class AudioTransport:
     def __init__(self, engine: Any, speed: float = 1.0):
         self.engine = engine
         self.speed = speed
+        self.hits_sounded = [0, 0]
 
     def start(self, at: float) -> None:
         # The backing track begins at its own start_time (the count-in); starting
@@ -160,4 +168,5 @@ class AudioTransport:
         return float(self.engine.clock.song_time_at(stamp_ns))
 
     def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
+        self.hits_sounded[player] += 1
         self.engine.play_hit(piece, velocity, player, stamp_ns)

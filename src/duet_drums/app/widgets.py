@@ -199,6 +199,50 @@ class Menu:
             pygame.draw.rect(surface, theme.panel_border, (rect.right + 4, bar_y, 4, bar_h))
 
 
+@dataclass
+class TextEntry:
+    """A one-line text field for a menu row (a player's name).
+
+    Menus never react to letter keys (see the module docstring); a text entry takes
+    them only while it is being edited, which the player starts on purpose with Enter.
+    Enter confirms (a blank text is refused: the score table needs a name), Esc
+    cancels, Backspace deletes. Characters come from KEYDOWN's `unicode`, which SDL
+    fills for real typing (and xdotool), so one code path serves the game and tests.
+    """
+
+    max_length: int = 16
+    text: str = ""
+    editing: bool = False
+
+    def begin(self, current: str) -> None:
+        self.text, self.editing = current, True
+
+    def handle_key(self, event: pygame.event.Event) -> str | None:
+        """Feed a KEYDOWN; returns the confirmed text on Enter, else None (still
+        editing, or cancelled: `editing` tells which)."""
+        key = event.key
+        if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            confirmed = self.text.strip()
+            if not confirmed:
+                return None
+            self.editing = False
+            return confirmed
+        if key == pygame.K_ESCAPE:
+            self.editing = False
+        elif key == pygame.K_BACKSPACE:
+            self.text = self.text[:-1]
+        else:
+            char = getattr(event, "unicode", "") or ""
+            ctrl = getattr(event, "mod", 0) & (pygame.KMOD_CTRL | pygame.KMOD_META)
+            if len(char) == 1 and char.isprintable() and not ctrl and len(self.text) < self.max_length:
+                self.text += char
+        return None
+
+    def shown(self) -> str:
+        """The text with a cursor, for the row's value column."""
+        return f"{self.text}_"
+
+
 def cycle(options: Sequence[str], current: str, step: int) -> str:
     """The option `step` places after `current` (wrapping); unknown current -> first."""
     if not options:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,29 @@ def make_input(api: int, client_name: str = CLIENT_NAME) -> Any:
     return midi_in
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """libjack prints several lines to fd 2 when no server runs; the reason we return
+    says it better, so the probe's own chatter goes to /dev/null."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _try(api: int) -> str | None:
     """None if an input client can be opened on `api`, else the error text."""
     try:
-        midi_in = make_input(api, f"{CLIENT_NAME}-probe")
+        with _quiet_stderr():
+            midi_in = make_input(api, f"{CLIENT_NAME}-probe")
     except Exception as exc:  # rtmidi raises SystemError/RtMidiError (OSError) and more
         return str(exc) or type(exc).__name__
     with contextlib.suppress(Exception):

@@ -32,6 +32,7 @@ class MidiSetupScene(Scene):
         self.midi: Any = self.ctx.midi()
         self.ports: list[str] = []
         self.menu = w.Menu([], size=22, row_height=34)
+        self.row_keys: list[tuple[str, str]] = []  # (port, setting) of each menu row
         self.learning: str | None = None
         self.learn_piece: Piece = Piece.SNARE
         self.message = ""
@@ -46,7 +47,12 @@ class MidiSetupScene(Scene):
         if ports == self.ports and self.menu.items:
             return
         self.ports = ports
+        # The cursor stays on the row it was on (same port, same setting), not on the
+        # same row number: a kit appearing above it would otherwise move it onto another
+        # port's rows, and the next Enter would start learning on the wrong kit.
+        was = self.row_keys[self.menu.selected] if self.menu.items else None
         items: list[w.MenuItem] = []
+        keys: list[tuple[str, str]] = []
         for port in ports:
             items.append(w.MenuItem(f"{port[:28]}: player",
                                     value=lambda port=port: owner_label(self._owner(port)),
@@ -54,9 +60,24 @@ class MidiSetupScene(Scene):
             items.append(w.MenuItem("    note map", value=lambda port=port: self._preset_label(port),
                                     change=lambda d, port=port: self._preset(port, d)))
             items.append(w.MenuItem("    learn pads...", lambda port=port: self._learn(port)))
+            keys += [(port, "player"), (port, "map"), (port, "learn")]
         items += [w.MenuItem("Rescan ports", self._rescan), w.MenuItem("Back", self.app.pop)]
-        selected = min(self.menu.selected, len(items) - 1)
+        keys += [("", "rescan"), ("", "back")]
+        selected = keys.index(was) if was in keys else min(self.menu.selected, len(items) - 1)
+        self.row_keys = keys
         self.menu = w.Menu(items, selected=selected, size=22, row_height=34)
+
+    def status_lines(self) -> tuple[list[str], bool]:
+        """The header as drawn: the MIDI system and port count, or (False) why there is
+        no MIDI at all, in the MIDI layer's own words. Tests read what the player reads."""
+        status = self._status()
+        if status is None or status.api is None:
+            reason = "MIDI is not available" if status is None else (status.reason or "no MIDI system")
+            return [reason], False
+        lines = [f"MIDI system: {status.api}   ports: {len(status.ports)}"]
+        if not status.ports:
+            lines.append("No MIDI input ports. Plug a kit in (USB) and choose Rescan.")
+        return lines, True
 
     def _owner(self, port: str) -> int | None:
         return self.ctx.settings.midi.assignments.get(port)
@@ -83,8 +104,18 @@ class MidiSetupScene(Scene):
         self.message = f"Hit a pad on {port}, choose its drum with Left/Right, Enter to save, Esc when done"
 
     def _rescan(self) -> None:
+        """Re-list the ports; with no MIDI system yet, look for one again first.
+
+        The MIDI system is detected once, when MIDI starts; a JACK server started after
+        the game (or one too busy to answer that moment) used to leave MIDI off until a
+        restart, with "Rescan" doing nothing. `MidiInputs.start` detects again when the
+        first attempt found nothing.
+        """
         if self.midi is not None:
-            self.midi.poll_ports()
+            if self.midi.status().api is None:
+                self.midi.start()
+            else:
+                self.midi.poll_ports()
         self._refresh()
 
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -118,15 +149,13 @@ class MidiSetupScene(Scene):
         width, height = surface.get_size()
         w.text(surface, theme, "MIDI kits", (30, 16), 40, theme.accent, bold=True)
         status = self._status()
-        if status is None or status.api is None:
-            reason = "MIDI is not available" if status is None else (status.reason or "no MIDI system")
-            w.text_block(surface, theme, reason, pygame.Rect(30, 70, width - 60, 80), 22, theme.bad)
+        lines, ok = self.status_lines()
+        if not ok:
+            w.text_block(surface, theme, lines[0], pygame.Rect(30, 70, width - 60, 80), 22, theme.bad)
         else:
-            w.text(surface, theme, f"MIDI system: {status.api}   ports: {len(status.ports)}", (30, 70), 20,
-                   theme.text_dim)
-            if not status.ports:
-                w.text(surface, theme, "No MIDI input ports. Plug a kit in (USB) and choose Rescan.",
-                       (30, 100), 22, theme.text)
+            w.text(surface, theme, lines[0], (30, 70), 20, theme.text_dim)
+            if len(lines) > 1:
+                w.text(surface, theme, lines[1], (30, 100), 22, theme.text)
         self.menu.draw(surface, theme, pygame.Rect(30, 130, min(900, width - 60), height - 230), value_x=420)
         if status is not None:
             for i, port in enumerate(p for p in status.ports if not p.connected):

@@ -1,5 +1,10 @@
 """The settings screen: every change is saved at once (atomic write), so quitting from
-anywhere never loses a change, and the play scene reads the new values next song."""
+anywhere never loses a change, and the play scene reads the new values next song.
+
+Player names are typed here (Enter to edit, type, Enter to confirm, Esc to cancel): the
+high-score table and the results key on them, so two people sharing the game keep
+their own scores.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ VOLUMES = tuple(round(i / 10, 1) for i in range(11))
 FPS_LIMITS = (0, 60, 120, 144, 240, 360)
 LAYOUTS = ("5-lane", "full-kit")
 HIT_SOUNDS: tuple[bool | None, ...] = (None, True, False)
+NAME_MAX = 16  # the score table shows 12 characters; a little slack for the results screen
 
 
 def _nearest_step(options: Sequence[float], current: float, step: int) -> float:
@@ -36,7 +42,33 @@ def _sounds_label(value: bool | None) -> str:
 class SettingsScene(MenuScene):
     def __init__(self, app: App):
         super().__init__(app)
+        self.name_entry = w.TextEntry(max_length=NAME_MAX)
+        self.editing_player: int | None = None
         self.menu = w.Menu(self._items(), size=24, row_height=36)
+
+    # -- player names --------------------------------------------------------------------
+    def _name_item(self, player: int) -> w.MenuItem:
+        def value() -> str:
+            if self.editing_player == player:
+                return self.name_entry.shown()
+            return self.s.players[player].name
+
+        return w.MenuItem(f"Player {player + 1} name", lambda: self._edit_name(player), value=value)
+
+    def _edit_name(self, player: int) -> None:
+        self.editing_player = player
+        self.name_entry.begin(self.s.players[player].name)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.editing_player is None or event.type != pygame.KEYDOWN:
+            super().handle_event(event)
+            return
+        player = self.editing_player
+        name = self.name_entry.handle_key(event)
+        if name is not None:
+            self._set(lambda: setattr(self.s.players[player], "name", name))
+        if not self.name_entry.editing:
+            self.editing_player = None
 
     @property
     def s(self) -> Settings:
@@ -80,6 +112,7 @@ class SettingsScene(MenuScene):
         ]
         for p in (0, 1):
             pl = lambda p=p: self.s.players[p]  # noqa: E731
+            items.append(self._name_item(p))
             items.append(self._choice(f"Player {p + 1} lanes", pl, "layout", LAYOUTS))
             items.append(self._choice(f"Player {p + 1} hit sounds", pl, "hit_sounds", HIT_SOUNDS,
                                       _sounds_label))
@@ -136,4 +169,6 @@ class SettingsScene(MenuScene):
         w.text(surface, theme, "changes are saved as you make them", (width - 30, 30), 18, theme.text_dim,
                anchor="topright")
         self.menu.draw(surface, theme, pygame.Rect(30, 70, min(900, width - 60), height - 120), value_x=420)
-        w.hint_bar(surface, theme, "Up/Down: row   Left/Right: change   Enter: open   Esc: back")
+        hint = ("Type the name   Enter: confirm   Esc: cancel" if self.editing_player is not None
+                else "Up/Down: row   Left/Right: change   Enter: open   Esc: back")
+        w.hint_bar(surface, theme, hint)

@@ -85,13 +85,29 @@ class SongSelectScene(Scene):
                 w.MenuItem(f"P{p + 1} difficulty",
                            value=lambda p=p: self.ctx.settings.players[p].difficulty,
                            change=lambda d, p=p: self._change(p, "difficulty", d)),
-                w.MenuItem(f"P{p + 1} input",
-                           value=lambda p=p: input_label(self.ctx.settings.players[p].input, p,
-                                                         self.kit_ports(p)),
+                w.MenuItem(f"P{p + 1} input", value=lambda p=p: self.input_value(p),
                            change=lambda d, p=p: self._change(p, "input", d)),
             ]
         items += [w.MenuItem("Play", self.start), w.MenuItem("Practice...", self.practice)]
         return items
+
+    def input_value(self, player: int) -> str:
+        """The "P1/P2 input" row. A kit player is told here when there is no MIDI system
+        at all (the play screen would otherwise just ignore them: no port ever comes or
+        goes, so no "kit unplugged" notice appears) or when their kit is not plugged in."""
+        kind = self.ctx.settings.players[player].input
+        ports = self.kit_ports(player)
+        label = input_label(kind, player, ports)
+        midi = self.ctx.midi() if kind == "midi" else None
+        if midi is None:
+            return label
+        status = midi.status()
+        if status.api is None:
+            return f"{label} - no MIDI system (see Settings > MIDI kits)"
+        connected = {port.name for port in status.ports if port.connected}
+        if ports and ports[0] not in connected:
+            return f"{label} (not connected)"
+        return label
 
     def _change(self, player: int, field: str, step: int) -> None:
         ps = self.ctx.settings.players[player]
