@@ -72,3 +72,19 @@ def test_practice_speed_keeps_song_time_in_chart_seconds(app: App) -> None:
     for _ in range(20):
         app.step(0.1)
     assert scene.song_time == pytest.approx(start + 20 * 0.1 * 0.5)
+
+
+def test_kit_unplugged_while_paused_shows_on_the_play_screen(app: App) -> None:
+    """The unplug notice reaches the play scene even when the pause menu is on top."""
+    import pygame
+
+    from tests.support.app_driver import press
+
+    scene = PlayScene(app, _setup(("keyboard", "midi")))
+    app.push(scene)
+    app.step(0.05)
+    press(app, pygame.K_ESCAPE)
+    assert app.scene is not scene  # paused: the pause menu is the top scene
+    app.ctx.midi_queue.put(PortEvent("disconnected", "TD-17", 1))
+    app.step(0.05)
+    assert scene.state.kit_unplugged == [None, "TD-17"]

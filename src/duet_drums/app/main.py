@@ -134,8 +134,11 @@ class App:
                     self._sized[id(scene)] = size
             elif self.stack:
                 self.scene.handle_event(event)
-        if status and self.stack:
-            self.scene.on_midi_status(status)
+        if status:
+            # Every scene hears about plugs and unplugs, not only the top one: a kit pulled
+            # while the pause menu is open must still show on the play screen below it.
+            for scene in list(self.stack):
+                scene.on_midi_status(status)
         if hits and self.stack and self.scene.wants_hits:
             self.scene.on_raw_hits(hits)
 
