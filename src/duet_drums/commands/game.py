@@ -4,6 +4,12 @@
 transport (SDL dummy drivers, nothing drawn, no sound device) and prints the engine's
 Result as JSON: a whole song in about a second, identical on every run for a given
 `--seed`. pygame is imported only inside the commands, after the SDL drivers are chosen.
+
+For scripts and the end-to-end test (tests/test_e2e_realtime.py), a real-time `play` can
+hand its outcome over and end by itself: `--result-out FILE` writes the engine's Result
+JSON (atomically) when the song finishes, and `--exit-after-song` quits once the results
+screen has been drawn, instead of waiting for a player to press a key. The song clock can
+be logged for such scripts with `DUET_DRUMS_CLOCK_LOG` (see duet_drums.app.clock_log).
 """
 
 from __future__ import annotations
@@ -63,6 +69,10 @@ def register(sub: Any) -> None:
                       help="no window, no sound: step song time and print the Result as JSON")
     play.add_argument("--seed", type=int, default=0, help="bots' random seed (default 0)")
     play.add_argument("--fps", type=int, default=None, help="frame rate cap; 0 = uncapped")
+    play.add_argument("--result-out", metavar="FILE",
+                      help="write the Result as JSON to FILE when the song finishes")
+    play.add_argument("--exit-after-song", action="store_true",
+                      help="quit after the song instead of staying on the results screen")
     play.set_defaults(func=cmd_play)
 
 
@@ -138,25 +148,52 @@ def cmd_play(args: argparse.Namespace) -> int:
         setup = PlaySetup(entry, (choices[0], choices[1]), speed=args.practice_speed,
                           loop_section=args.section, seed=args.seed)
         if args.headless:
-            return _play_headless(ctx, setup)
-        return _play_window(ctx, setup)
+            return _play_headless(ctx, setup, args.result_out)
+        if setup.loop_section is not None and (args.exit_after_song or args.result_out):
+            print("error: --section loops forever; it never finishes to --exit-after-song or "
+                  "--result-out", file=sys.stderr)
+            return 2
+        return _play_window(ctx, setup, args.result_out, args.exit_after_song)
     finally:
         ctx.close()
 
 
-def _play_window(ctx: AppContext, setup: Any) -> int:
+def _write_result(result: Any, path: str) -> None:
+    from duet_drums.core.atomic import atomic_write_text
+
+    atomic_write_text(path, result.model_dump_json(indent=2))
+
+
+def _play_window(ctx: AppContext, setup: Any, result_out: str | None = None,
+                 exit_after_song: bool = False) -> int:
     from duet_drums.app.main import App
     from duet_drums.app.scenes.play import PlayScene
 
     app = App(ctx)
     try:
-        app.push(PlayScene(app, setup))
+        scene = PlayScene(app, setup)
+        app.push(scene)
+        if result_out or exit_after_song:
+            done = False
+
+            def after_song(app: App) -> None:
+                # Runs after every frame; acts once, on the frame the results appeared.
+                nonlocal done
+                if done or scene.result is None:
+                    return
+                done = True
+                if result_out:
+                    _write_result(scene.result, result_out)
+                if exit_after_song:
+                    app.quit()
+
+            app.after_frame = after_song
         return app.run()
     finally:
         app.close()
 
 
-def _play_headless(ctx: AppContext, setup: Any) -> int:
+def _play_headless(ctx: AppContext, setup: Any, result_out: str | None = None) -> int:
     from duet_drums.app.main import App
     from duet_drums.app.scenes.play import PlayScene
 
@@ -172,6 +209,8 @@ def _play_headless(ctx: AppContext, setup: Any) -> int:
         if scene.result is None:
             print("error: the song did not finish", file=sys.stderr)
             return 1
+        if result_out:
+            _write_result(scene.result, result_out)
         print(scene.result.model_dump_json(indent=2))
         return 0
     finally:

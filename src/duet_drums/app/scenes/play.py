@@ -22,6 +22,7 @@ import pygame
 
 from duet_drums.app import widgets as w
 from duet_drums.app.catalog import ChartEntry
+from duet_drums.app.clock_log import ClockLog
 from duet_drums.app.playfield import Playfield
 from duet_drums.app.scenes.base import Scene
 from duet_drums.app.transport import AudioTransport, SteppedTransport, Transport, WallTransport
@@ -159,6 +160,8 @@ class PlayScene(Scene):
         self.result: Result | None = None
         self.transport: Transport = self._make_transport()
         self.stamper = HitStamper(self.transport.song_time_at, settings.calibration)
+        # Debug hook (off unless DUET_DRUMS_CLOCK_LOG is set; real time only): see clock_log.
+        self.clock_log = None if self.ctx.stepped else ClockLog.from_env()
         self._new_session()
         self.started = False
         self.song_time = self.start_time
@@ -238,6 +241,8 @@ class PlayScene(Scene):
 
     def stop(self) -> None:
         self.transport.stop()
+        if self.clock_log is not None:
+            self.clock_log.close()
 
     def resize(self, size: tuple[int, int]) -> None:
         self.playfield.resize(size)
@@ -292,6 +297,8 @@ class PlayScene(Scene):
     # -- the frame --------------------------------------------------------------------------
     def update(self, dt: float) -> None:
         self.transport.tick(dt)
+        if self.clock_log is not None:
+            self.clock_log.record(self.transport)
         t = self.transport.now()
         self.song_time = t
         hits = self.pending
@@ -321,7 +328,7 @@ class PlayScene(Scene):
             self.song_time = self.start_time
             return
         self.result = result
-        self.transport.stop()
+        self.stop()
         from duet_drums.app.scenes.results import ResultsScene
 
         self.app.replace(ResultsScene(self.app, self.setup, self.session, result))
