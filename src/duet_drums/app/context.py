@@ -32,6 +32,8 @@ class AppContext:
     stepped: bool = False
     # Frames per second for the pacer: None = uncapped, else the cap.
     fps: int | None = 120
+    # Pace frames at the display's refresh rate when it reports one (settings fps_limit 0).
+    fps_follow_display: bool = False
     # Open the audio device / the MIDI layer. None = "unless stepped": stepped runs
     # (`play --headless`, most tests) touch no driver. Tests that drive a real kit
     # through stepped scenes set `midi=True`; `audio=False` without `stepped` gives the

@@ -178,9 +178,21 @@ class App:
                 return i + 1
         return n
 
+    def frame_rate(self) -> int | None:
+        """Frames per second for the real-time loop: the display's refresh rate when the
+        settings ask to follow it and the display reports one, else the configured cap."""
+        if self.ctx.fps_follow_display:
+            try:
+                rate = int(pygame.display.get_current_refresh_rate())
+            except (pygame.error, AttributeError):
+                rate = 0
+            if 30 <= rate <= 500:
+                return rate
+        return self.ctx.fps
+
     def run(self) -> int:
         """Real-time loop until the last scene is popped or the window is closed."""
-        pacer = FramePacer(self.ctx.fps)
+        pacer = FramePacer(self.frame_rate())
         last = time.perf_counter()
         self._render()
         while self.running and self.stack:

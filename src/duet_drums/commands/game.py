@@ -77,8 +77,9 @@ def register(sub: Any) -> None:
 
 
 def _fps(ctx_fps_limit: int, override: int | None) -> int | None:
-    """The pacer's cap: --fps wins (0 = uncapped); else the settings' limit, where 0 means
-    'the display's refresh', which we approximate by 120 (SDL cannot tell us reliably)."""
+    """The pacer's cap: --fps wins (0 = uncapped); else the settings' limit. A limit of 0
+    means 'the display's refresh': the App asks the display once the window is open and
+    falls back to this 120 where the display does not say (Xvfb, dummy drivers)."""
     if override is not None:
         return override or None
     return ctx_fps_limit or 120
@@ -89,6 +90,7 @@ def _context(stepped: bool, fps: int | None) -> AppContext:
 
     ctx = AppContext.load(stepped=stepped)
     ctx.fps = _fps(ctx.settings.fps_limit, fps)
+    ctx.fps_follow_display = fps is None and not ctx.settings.fps_limit
     if ctx.settings_warning:
         print(f"warning: {ctx.settings_warning}", file=sys.stderr)
     return ctx
