@@ -88,11 +88,14 @@ def running_jack_server(name: str | None = None) -> Iterator[JackServer]:
     if why:
         raise RuntimeError(why)
     name = name or f"duet-test-{os.getpid()}"
+    # A loaded machine sometimes misses jack_wait's deadline: try realtime twice, then
+    # without realtime, before giving up.
+    proc = None
     realtime = True
-    proc = _start(name, realtime=True)
-    if proc is None:
-        realtime = False
-        proc = _start(name, realtime=False)
+    for realtime in (True, True, False):
+        proc = _start(name, realtime=realtime)
+        if proc is not None:
+            break
     if proc is None:
         raise RuntimeError("jackd did not start (tried -R and --no-realtime)")
     previous = os.environ.get("JACK_DEFAULT_SERVER")
