@@ -65,7 +65,7 @@ def test_rebinding_a_key_by_pressing_it() -> None:
         app.push(KeybindScene(app, 0))
         scene = app.scene
         assert isinstance(scene, KeybindScene)
-        press_down_to(app, lambda: _labels(scene), lambda: scene.menu.selected, "snare")
+        press_down_to(app, lambda: _labels(scene), lambda: scene.menu.selected, "Snare (red)")
         press(app, pygame.K_RETURN)
         assert scene.waiting_for == Piece.SNARE
         press(app, pygame.K_j)  # player 2's snare key by default: the two swap

@@ -29,6 +29,15 @@ class Piece(StrEnum):
 
 
 PIECES: tuple[Piece, ...] = tuple(Piece)
+
+# What menus call each piece; the 5-lane pads also name their lane colour, since that is
+# what a keyboard player sees on the highway.
+PIECE_LABELS: dict[Piece, str] = {
+    Piece.KICK: "Kick", Piece.KICK2: "Kick 2 (double pedal)", Piece.SNARE: "Snare (red)",
+    Piece.HIHAT: "Hi-hat (yellow)", Piece.HIHAT_OPEN: "Open hi-hat", Piece.HIHAT_PEDAL: "Hi-hat pedal",
+    Piece.TOM1: "Tom 1", Piece.TOM2: "Tom 2 (blue)", Piece.TOM3: "Tom 3", Piece.CRASH: "Crash (green)",
+    Piece.RIDE: "Ride", Piece.CHINA: "China", Piece.SPLASH: "Splash",
+}
 CYMBALS: frozenset[Piece] = frozenset(
     {Piece.HIHAT, Piece.HIHAT_OPEN, Piece.HIHAT_PEDAL, Piece.CRASH, Piece.RIDE,
      Piece.CHINA, Piece.SPLASH}

@@ -13,7 +13,7 @@ import pygame
 
 from duet_drums.app import widgets as w
 from duet_drums.app.scenes.base import Scene
-from duet_drums.core.kit import PIECES, Piece
+from duet_drums.core.kit import PIECE_LABELS, PIECES, Piece
 from duet_drums.inputs.keymap import KeyMap, player_label
 from duet_drums.settings import DEFAULT_KEYS
 
@@ -34,7 +34,7 @@ class KeybindScene(Scene):
         self.player = player
         self.waiting_for: Piece | None = None
         self.message = ""
-        items = [w.MenuItem(piece.value, lambda piece=piece: self._listen(piece),
+        items = [w.MenuItem(PIECE_LABELS[piece], lambda piece=piece: self._listen(piece),
                             value=lambda piece=piece: self.keys_for(piece))
                  for piece in ORDER]
         items += [w.MenuItem("Reset to defaults", self.reset), w.MenuItem("Back", self.app.pop)]
@@ -48,7 +48,7 @@ class KeybindScene(Scene):
 
     def _listen(self, piece: Piece) -> None:
         self.waiting_for = piece
-        self.message = f"Press a key for {player_label(self.player)} {piece.value} (Esc cancels)"
+        self.message = f"Press a key for {player_label(self.player)} {PIECE_LABELS[piece]} (Esc cancels)"
 
     def _store(self, keymap: KeyMap) -> None:
         keys = keymap.to_settings()
@@ -75,9 +75,9 @@ class KeybindScene(Scene):
             self.message = str(exc)
             return
         self._store(keymap)
-        self.message = f"{piece.value} = {change.key}"
+        self.message = f"{PIECE_LABELS[piece]} = {change.key}"
         if change.displaced is not None:
-            who = f"{player_label(change.displaced.player)} {change.displaced.piece.value}"
+            who = f"{player_label(change.displaced.player)} {PIECE_LABELS[change.displaced.piece]}"
             self.message += (f"; {who} moved to {change.displaced_key}" if change.displaced_key
                              else f"; {who} now has no key")
 

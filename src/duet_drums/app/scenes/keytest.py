@@ -14,6 +14,8 @@ import pygame
 
 from duet_drums.app import widgets as w
 from duet_drums.app.scenes.base import Scene
+from duet_drums.app.scenes.keybind import ORDER
+from duet_drums.core.kit import PIECE_LABELS
 from duet_drums.inputs.keymap import KeyMap, player_label
 from duet_drums.inputs.rollover import RolloverTracker
 
@@ -28,9 +30,11 @@ class KeyTestScene(Scene):
         self.tracker = RolloverTracker(KeyMap.from_settings(self.ctx.settings))
 
     def bound_keys(self, player: int) -> list[tuple[str, str]]:
-        """(key name, piece) of a player's bindings, in a stable order."""
+        """(key name, drum name) of a player's bindings: the 5-lane pads first, in the
+        order the keybinding screen lists them, so the grid reads like the highway."""
         keys = self.ctx.settings.players[player].keys
-        return sorted(((k, str(v)) for k, v in keys.items()), key=lambda kv: kv[1])
+        ranked = sorted(keys.items(), key=lambda kv: ORDER.index(kv[1]))
+        return [(k, PIECE_LABELS[v].split(" (")[0]) for k, v in ranked]
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN:
