@@ -48,3 +48,16 @@ def test_play_errors_name_the_problem(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "no part 'drums'" in proc.stderr
     proc = _run("play", "summit-medley", "--p1", "lead:insane", "--headless", tmp_path=tmp_path)
     assert proc.returncode == 2 and "PART:DIFFICULTY" in proc.stderr
+
+
+def test_game_without_a_display_says_so_instead_of_running_invisibly() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    proc = subprocess.run([sys.executable, "-m", "duet_drums"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "no display found" in proc.stderr and "--headless --autoplay" in proc.stderr

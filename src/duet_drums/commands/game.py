@@ -96,10 +96,35 @@ def _context(stepped: bool, fps: int | None) -> AppContext:
     return ctx
 
 
+def no_screen_reason() -> str | None:
+    """Why a window cannot be shown, or None. With no display SDL quietly falls back to its
+    offscreen driver and the game would run invisibly; a player should be told instead.
+    An explicitly chosen SDL_VIDEODRIVER (tests, screenshots) is taken as meant."""
+    import pygame
+
+    if os.environ.get("SDL_VIDEODRIVER"):
+        return None
+    try:
+        pygame.display.init()
+        driver = pygame.display.get_driver()
+    except pygame.error as exc:
+        return f"no video device ({exc})"
+    if driver in ("offscreen", "dummy"):
+        pygame.display.quit()
+        return ("no display found (DISPLAY / WAYLAND_DISPLAY not set): the game needs a screen. "
+                "Without one, try: duet-drums play summit-medley --headless --autoplay")
+    return None
+
+
 def run_default(fps: int | None = None) -> int:
     from duet_drums.app.main import App
     from duet_drums.app.scenes.title import TitleScene
 
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    why = no_screen_reason()
+    if why:
+        print(f"error: {why}", file=sys.stderr)
+        return 2
     ctx = _context(False, fps)
     app = App(ctx)
     try:
@@ -127,6 +152,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         entry = resolve(args.chart)
     except ChartError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    why = None if args.headless else no_screen_reason()
+    if why:
+        print(f"error: {why}", file=sys.stderr)
         return 2
     ctx = _context(args.headless, args.fps)
     try:
