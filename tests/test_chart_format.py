@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from duet_drums.core.chart import ChartError, chart_json_schema, load_chart, parse_chart, save_chart
+from duet_drums.core.chart import Chart, ChartError, chart_json_schema, load_chart, parse_chart, save_chart
 from tests.chart_factory import minimal_chart_data
+from tests.engine_support import charts
 
 
 def _write(tmp_path: Path, data: Any, name: str = "song.json") -> Path:
@@ -138,3 +140,15 @@ def test_schema_describes_pieces_and_difficulties() -> None:
     proc = subprocess.run([sys.executable, "-m", "duet_drums", "schema"], capture_output=True,
                           text=True, timeout=60)
     assert json.loads(proc.stdout)["title"] == "Duet Drums chart"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(charts())
+def test_any_chart_round_trips_through_its_file(tmp_path: Path, chart: Chart) -> None:
+    path = tmp_path / "round.json"
+    save_chart(chart, path)
+    text = path.read_text()
+    again = load_chart(path)
+    assert again == chart
+    save_chart(again, path)
+    assert path.read_text() == text
