@@ -12,6 +12,7 @@ from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.results import ResultsScene
 from duet_drums.app.scenes.song_select import SongSelectScene
 from duet_drums.app.scenes.title import TitleScene
+from duet_drums.core.chart import load_chart
 from duet_drums.storage.scores import ScoreDB
 from tests.chart_factory import minimal_chart_data
 from tests.support.app_driver import close, make_app, press, press_down_to, run_until, top_is
@@ -103,8 +104,17 @@ def test_a_played_score_is_saved_and_shown_as_a_high_score(tmp_path: Path) -> No
         db = ScoreDB()
         rows = db.top("tiny", "lead", "expert")
         assert [(r.player_name, r.score) for r in rows] == [("Ann", p1.score)]
-        assert rows[0].has_replay and db.replay(rows[0].id)
+        blob = db.replay(rows[0].id)
+        assert rows[0].has_replay and blob
         db.close()
+        # ... and that replay re-scores to exactly what the results screen showed.
+        import gzip
+        import json
+
+        from duet_drums.core.replay import parse_replay, rescore
+
+        replay = parse_replay(json.loads(gzip.decompress(blob)))
+        assert rescore(replay, load_chart(play.setup.entry.path)) == results.result
 
         # Continue -> song select shows it in the high-score table.
         press(app, pygame.K_RETURN)
