@@ -171,6 +171,13 @@ class ScoreDB:
         row = self._conn.execute("SELECT replay FROM scores WHERE id=?", (row_id,)).fetchone()
         return None if row is None or row[0] is None else bytes(row[0])
 
+    def keys(self) -> list[tuple[str, str, str]]:
+        """Every (chart id, part, difficulty) with at least one ranked run."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT chart_id, part, difficulty FROM scores WHERE speed >= 1.0"
+            " ORDER BY chart_id, part, difficulty").fetchall()
+        return [(str(a), str(b), str(c)) for a, b, c in rows]
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
 
