@@ -174,6 +174,16 @@ def sync_over_song(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
         text(surface, theme, "no unisons in this chart", area.center, 20, theme.text_dim, anchor="center")
 
 
+def _fit(theme: Theme, label: str, size: int, width: int) -> str:
+    """The label, shortened with an ellipsis to fit `width` pixels ("Golden — Pre-Ch…")."""
+    font = theme.font(size)
+    if font.size(label)[0] <= width:
+        return label
+    while label and font.size(label + "…")[0] > width:
+        label = label[:-1]
+    return label.rstrip() + "…"
+
+
 def section_bars(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
                  sections: Sequence[SectionSync], weakest: str | None) -> None:
     """Sync % per section, the weakest one marked: where to practise together."""
@@ -184,7 +194,7 @@ def section_bars(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
         return
     row = min(26, max(12, (area.height + 16) // len(shown)))
     size = max(11, min(16, row - 4))
-    name_w = 120
+    name_w = min(170, area.width // 2)
     bar_x = area.left + name_w
     bar_w = area.width - name_w - 50
     y = area.top
@@ -193,7 +203,8 @@ def section_bars(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
             break
         is_weak = s.name == weakest
         color = theme.accent if is_weak else theme.text
-        text(surface, theme, s.name[:14], (area.left, y + row // 2), size, color, anchor="midleft")
+        text(surface, theme, _fit(theme, s.name, size, name_w - 6), (area.left, y + row // 2), size, color,
+             anchor="midleft")
         pygame.draw.rect(surface, theme.beat_line, (bar_x, y + 2, bar_w, row - 5))
         if s.sync_percent is None:
             text(surface, theme, "-", (bar_x + bar_w + 6, y + row // 2), size, theme.text_dim,
