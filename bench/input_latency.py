@@ -25,7 +25,6 @@ MIDI: `measure()` from bench/input_latency_midi.py (its own JACK server), under 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import random
 import statistics
@@ -38,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.support (the Xvfb and window helpers)
 
 from tests.support.key_window import KeyWindow  # noqa: E402
+from tests.support.xtest import XTest  # noqa: E402
 from tests.support.xvfb import missing_tools, running_xvfb  # noqa: E402
 
 # Bound keys of both players, cycled so every press is a fresh key.
@@ -45,36 +45,17 @@ KEYS = ("c", "a", "s", "d", "f", "m", "j", "k", "l", "semicolon")
 
 
 class XTestSender:
-    """Fake key events with XTEST straight from this process (libX11/libXtst via ctypes,
-    both already there for xdotool): the send stamp is taken right before the request
-    is flushed to the X server, with no pipe or second process in between."""
+    """Fake key events with XTEST straight from this process: the send stamp is taken
+    right before the request is flushed to the X server (tests/support/xtest.py)."""
 
     def __init__(self, display: str):
-        self.x11 = ctypes.CDLL("libX11.so.6")
-        self.xtst = ctypes.CDLL("libXtst.so.6")
-        self.x11.XOpenDisplay.restype = ctypes.c_void_p
-        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        self.x11.XStringToKeysym.restype = ctypes.c_ulong
-        self.x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
-        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
-        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-        self.x11.XFlush.argtypes = [ctypes.c_void_p]
-        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
-                                                ctypes.c_ulong]
-        self.dpy = self.x11.XOpenDisplay(display.encode())
-        if not self.dpy:
-            raise OSError(f"cannot open X display {display}")
+        self.xtest = XTest(display)
 
     def key(self, keysym: str, down: bool) -> int:
-        code = self.x11.XKeysymToKeycode(self.dpy, self.x11.XStringToKeysym(keysym.encode()))
-        self.xtst.XTestFakeKeyEvent(self.dpy, code, int(down), 0)
-        sent = time.perf_counter_ns()
-        self.x11.XFlush(self.dpy)
-        return sent
+        return self.xtest.send([keysym], down)
 
     def close(self) -> None:
-        self.x11.XCloseDisplay(self.dpy)
+        self.xtest.close()
 
 
 class XdotoolSender:

@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from tests.support.xtest import XTest
+
 RESOLUTION = 480
 BPM = 120.0
 FIRST_TICK = 3 * RESOLUTION  # 1.5 s after the song's zero; the 4-beat count-in (2 s) comes before
@@ -231,45 +233,8 @@ def xtest_missing() -> str | None:
     return None
 
 
-class XTestKeys:
-    """XTEST key presses from this process on its own X connection (one thread only)."""
-
-    def __init__(self, display: str):
-        self.x11 = ctypes.CDLL("libX11.so.6")
-        self.xtst = ctypes.CDLL("libXtst.so.6")
-        self.x11.XOpenDisplay.restype = ctypes.c_void_p
-        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        self.x11.XStringToKeysym.restype = ctypes.c_ulong
-        self.x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
-        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
-        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-        self.x11.XFlush.argtypes = [ctypes.c_void_p]
-        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
-                                                ctypes.c_ulong]
-        self.dpy = self.x11.XOpenDisplay(display.encode())
-        if not self.dpy:
-            raise OSError(f"cannot open X display {display}")
-        self._codes: dict[str, int] = {}
-
-    def code(self, keysym: str) -> int:
-        if keysym not in self._codes:
-            code = self.x11.XKeysymToKeycode(self.dpy, self.x11.XStringToKeysym(keysym.encode()))
-            if not code:
-                raise ValueError(f"no keycode for keysym {keysym!r}")
-            self._codes[keysym] = code
-        return self._codes[keysym]
-
-    def send(self, keysyms: Sequence[str], down: bool) -> None:
-        """Press (or release) the keys together, in one flush."""
-        for keysym in keysyms:
-            self.xtst.XTestFakeKeyEvent(self.dpy, self.code(keysym), int(down), 0)
-        self.x11.XFlush(self.dpy)
-
-    def close(self) -> None:
-        if self.dpy:
-            self.x11.XCloseDisplay(self.dpy)
-            self.dpy = None
+class XTestKeys(XTest):
+    """XTEST key presses for the play-along threads (see tests/support/xtest.py)."""
 
 
 # -- playing along ---------------------------------------------------------------------

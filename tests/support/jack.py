@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support.procs import stop_process
+
 SAMPLE_RATE = 48000
 PERIOD = 256
 
@@ -64,18 +66,8 @@ def _start(name: str, realtime: bool) -> subprocess.Popen[bytes] | None:
     if waited.returncode == 0 and proc.poll() is None:
         time.sleep(0.2)  # jack_wait answers a moment before clients are welcome
         return proc
-    _kill(proc)
+    stop_process(proc)
     return None
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @contextlib.contextmanager
@@ -107,7 +99,7 @@ def running_jack_server(name: str | None = None) -> Iterator[JackServer]:
             os.environ.pop("JACK_DEFAULT_SERVER", None)
         else:
             os.environ["JACK_DEFAULT_SERVER"] = previous
-        _kill(proc)
+        stop_process(proc)
 
 
 @dataclass

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.procs import stop_process
+
 REQUIRED_TOOLS = ("Xvfb", "xdotool", "xdpyinfo")
 FIRST_DISPLAY = 90
 LAST_DISPLAY = 190
@@ -55,16 +57,6 @@ def _wait_until_ready(display: str, proc: subprocess.Popen[bytes], timeout_s: fl
     return False
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
 @contextlib.contextmanager
 def running_xvfb(screen: str = "1280x720x24", timeout_s: float = 10.0) -> Iterator[str]:
     """Start Xvfb on a free display, yield its DISPLAY (":N"), and kill it afterwards.
@@ -88,12 +80,12 @@ def running_xvfb(screen: str = "1280x720x24", timeout_s: float = 10.0) -> Iterat
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         if not _wait_until_ready(display, proc, timeout_s):
-            _stop(proc)
+            stop_process(proc)
             continue  # someone else took this number between our check and the lock
         try:
             yield display
         finally:
-            _stop(proc)
+            stop_process(proc)
         return
     raise RuntimeError(f"no free X display between :{FIRST_DISPLAY} and :{LAST_DISPLAY}")
 
