@@ -33,7 +33,8 @@ def test_settings_scene_changes_are_persisted_and_reloaded() -> None:
         assert isinstance(scene, SettingsScene)
         for label, key in (("Note speed", pygame.K_RIGHT), ("Strictness", pygame.K_RIGHT),
                            ("Lefty flip", pygame.K_RETURN), ("Audio buffer", pygame.K_RIGHT),
-                           ("Master volume", pygame.K_LEFT), ("Player 2 lanes", pygame.K_RIGHT)):
+                           ("Master volume", pygame.K_LEFT), ("Player 2 lanes", pygame.K_RIGHT),
+                           ("Audio latency", pygame.K_RIGHT)):
             press_down_to(app, lambda: _labels(scene), lambda: scene.menu.selected, label)
             press(app, key)
         press(app, pygame.K_ESCAPE)
@@ -50,6 +51,7 @@ def test_settings_scene_changes_are_persisted_and_reloaded() -> None:
     assert reloaded.audio.buffer_frames == 512
     assert reloaded.audio.master_volume == 0.7
     assert reloaded.players[1].layout == "full-kit"
+    assert reloaded.calibration.audio_offset_ms == 5.0
 
     # A new game session starts from the saved file.
     app = make_app()

@@ -24,6 +24,7 @@ NOTE_SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 STRICTNESS = ("relaxed", "standard", "strict")
 BUFFERS = (128, 256, 512, 1024, 2048)
 VOLUMES = tuple(round(i / 10, 1) for i in range(11))
+AUDIO_OFFSETS = tuple(float(ms) for ms in range(-50, 305, 5))
 FPS_LIMITS = (0, 60, 120, 144, 240, 360)
 LAYOUTS = ("5-lane", "full-kit")
 HIT_SOUNDS: tuple[bool | None, ...] = (None, True, False)
@@ -125,6 +126,10 @@ class SettingsScene(MenuScene):
             self._numeric("Backing volume", audio, "backing_volume", VOLUMES, pct, audio=True),
             self._numeric("Hit sounds volume", audio, "hits_volume", VOLUMES, pct, audio=True),
             self._numeric("Click volume", audio, "click_volume", VOLUMES, pct, audio=True),
+            # Sound output latency (e.g. Bluetooth headphones): shifts the song clock so notes
+            # reach the hit line when they are heard. Tap calibration is per input device.
+            self._numeric("Audio latency", lambda: self.s.calibration, "audio_offset_ms", AUDIO_OFFSETS,
+                          lambda v: f"{v:+.0f} ms", audio=True),
             self._numeric("FPS limit", s, "fps_limit", FPS_LIMITS,
                           lambda v: "display refresh" if not v else f"{int(v)}"),
             self._choice("Fullscreen (next start)", s, "fullscreen", (False, True),
