@@ -13,22 +13,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from duet_drums.commands.args import part_difficulty
 from duet_drums.core.autoplay import bot_hits
-from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, chart_id, load_chart
+from duet_drums.core.chart import Chart, ChartError, chart_id, load_chart
 from duet_drums.core.kit import LAYOUTS
 from duet_drums.core.replay import ReplayError, load_replay, replay_from_session, rescore, save_replay
 from duet_drums.core.result import Result
 from duet_drums.core.rules import STRICTNESS_NAMES, rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
 from duet_drums.paths import charts_dir
-
-
-def _part_difficulty(text: str) -> tuple[str, str]:
-    part, sep, difficulty = text.partition(":")
-    if not sep or not part or difficulty not in DIFFICULTIES:
-        raise argparse.ArgumentTypeError(
-            f"expected PART:DIFFICULTY (difficulty one of {', '.join(DIFFICULTIES)}), got {text!r}")
-    return part, difficulty
 
 
 def _print_result(result: Result) -> None:
@@ -108,9 +101,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Play CHART with two humanised bots and print the Result (JSON). "
                     "Times are in milliseconds.")
     sim.add_argument("chart", metavar="CHART", help="chart JSON file")
-    sim.add_argument("--p1", type=_part_difficulty, default=("lead", "expert"), metavar="PART:DIFF",
+    sim.add_argument("--p1", type=part_difficulty, default=("lead", "expert"), metavar="PART:DIFF",
                      help="player 1's part and difficulty (default lead:expert)")
-    sim.add_argument("--p2", type=_part_difficulty, default=("partner", "expert"), metavar="PART:DIFF",
+    sim.add_argument("--p2", type=part_difficulty, default=("partner", "expert"), metavar="PART:DIFF",
                      help="player 2's part and difficulty (default partner:expert)")
     for n in (1, 2):
         sim.add_argument(f"--p{n}-sigma", type=float, default=0.0, metavar="MS",

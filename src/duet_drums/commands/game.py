@@ -19,6 +19,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from duet_drums.commands.args import part_difficulty
+
 if TYPE_CHECKING:
     from duet_drums.app.context import AppContext
 
@@ -26,14 +28,6 @@ INPUTS = ("keyboard", "midi", "ai")
 HEADLESS_STEP_S = 1 / 60
 
 
-def _part_difficulty(text: str) -> tuple[str, str]:
-    from duet_drums.core.chart import DIFFICULTIES
-
-    part, sep, difficulty = text.partition(":")
-    if not sep or not part or difficulty not in DIFFICULTIES:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: expected PART:DIFFICULTY, e.g. lead:expert (difficulties: {', '.join(DIFFICULTIES)})")
-    return part, difficulty
 
 
 def _speed(text: str) -> float:
@@ -56,8 +50,8 @@ def register(sub: Any) -> None:
                           description="Start a song directly. CHART is a chart file or a chart id "
                                       "from the charts folder (e.g. summit-medley).")
     play.add_argument("chart")
-    play.add_argument("--p1", type=_part_difficulty, metavar="PART:DIFF", help="player 1, e.g. lead:expert")
-    play.add_argument("--p2", type=_part_difficulty, metavar="PART:DIFF", help="player 2, e.g. partner:easy")
+    play.add_argument("--p1", type=part_difficulty, metavar="PART:DIFF", help="player 1, e.g. lead:expert")
+    play.add_argument("--p2", type=part_difficulty, metavar="PART:DIFF", help="player 2, e.g. partner:easy")
     for p in (1, 2):
         play.add_argument(f"--p{p}-input", choices=INPUTS,
                           help=f"player {p} plays on the keyboard, a MIDI kit, or is the AI partner")
