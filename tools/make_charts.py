@@ -40,6 +40,7 @@ from duet_drums.core.chart import (
 from duet_drums.core.chart import Section as ChartSection
 from duet_drums.core.tempo import TempoMap
 from duet_drums.paths import charts_dir
+from generated_files import check_generated
 
 CHARTER = "Duet Drums"
 DESCRIPTION = (
@@ -203,16 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.stats:
         print("\n\n".join(stats_text(c) for c in charts.values()))
     if args.check:
-        stale = [f for f, c in charts.items()
-                 if not (args.out / f).is_file()
-                 or (args.out / f).read_text(encoding="utf-8") != chart_to_json(c)]
-        for f in stale:
-            print(f"out of date: {args.out / f}", file=sys.stderr)
-        if stale:
-            print("run: python tools/make_charts.py", file=sys.stderr)
-            return 1
-        print(f"{len(charts)} charts up to date in {args.out}")
-        return 0
+        expected = {f: chart_to_json(c).encode("utf-8") for f, c in charts.items()}
+        return check_generated(args.out, expected, "charts", "make_charts.py")
     if not args.stats:
         for f, chart in charts.items():
             save_chart(chart, args.out / f)

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from duet_drums.core.atomic import atomic_write_bytes
 from duet_drums.paths import samples_dir
+from generated_files import check_generated
 
 Signal = npt.NDArray[np.float64]
 
@@ -264,15 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rendered = render_all()
     if args.check:
-        stale = [name for name, data in rendered.items()
-                 if not (args.out / name).is_file() or (args.out / name).read_bytes() != data]
-        for name in stale:
-            print(f"out of date: {args.out / name}", file=sys.stderr)
-        if stale:
-            print("run: python tools/make_samples.py", file=sys.stderr)
-            return 1
-        print(f"{len(rendered)} samples up to date in {args.out}")
-        return 0
+        return check_generated(args.out, rendered, "samples", "make_samples.py")
     for name, data in rendered.items():
         atomic_write_bytes(args.out / name, data)
     total = sum(len(d) for d in rendered.values())

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -95,7 +95,32 @@ class ClockFit:
         return self.song_ref + (stamp_ns - self.t_ref_ns) * 1e-9 * self.rate
 
 
-class ClockFollower:
+class _Sampler:
+    """A daemon thread calling `_poll()` every `poll_s` while the `with` block runs."""
+
+    def __init__(self, name: str, poll_s: float):
+        self.poll_s = poll_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._poll()
+            self._stop.wait(self.poll_s)
+
+    def _poll(self) -> None:
+        raise NotImplementedError
+
+
+class ClockFollower(_Sampler):
     """Tails the clock log in a thread; `fit()` is the latest line through the last
     `window_s` of lines in which song time was moving.
 
@@ -105,44 +130,31 @@ class ClockFollower:
     ~3.5 ms)."""
 
     def __init__(self, path: Path, window_s: float = 0.2, poll_s: float = 0.005):
+        super().__init__("clock-follower", poll_s)
         self.path = path
         self.window_ns = int(window_s * 1e9)
-        self.poll_s = poll_s
         self.points: list[tuple[int, float]] = []
         self._fit: ClockFit | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="clock-follower", daemon=True)
+        self._pos = 0
+        self._partial = ""
 
-    def __enter__(self) -> ClockFollower:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-
-    def _run(self) -> None:
-        pos = 0
-        partial = ""
-        while not self._stop.is_set():
-            try:
-                with open(self.path, encoding="ascii") as f:
-                    f.seek(pos)
-                    chunk = f.read()
-                    pos = f.tell()
-            except FileNotFoundError:
-                chunk = ""
-            if chunk:
-                text = partial + chunk
-                lines = text.split("\n")
-                partial = lines.pop()
-                new = []
-                for line in lines:
-                    stamp, song = line.split()
-                    new.append((int(stamp), float(song)))
-                self._add(new)
-            self._stop.wait(self.poll_s)
+    def _poll(self) -> None:
+        try:
+            with open(self.path, encoding="ascii") as f:
+                f.seek(self._pos)
+                chunk = f.read()
+                self._pos = f.tell()
+        except FileNotFoundError:
+            return
+        if chunk:
+            lines = (self._partial + chunk).split("\n")
+            self._partial = lines.pop()
+            new = []
+            for line in lines:
+                stamp, song = line.split()
+                new.append((int(stamp), float(song)))
+            self._add(new)
 
     def _add(self, new: list[tuple[int, float]]) -> None:
         with self._lock:
@@ -190,32 +202,20 @@ def overall_rate(points: Sequence[tuple[int, float]], song_from: float, song_to:
     return float(np.polyfit(t - t[0], s, 1)[0])
 
 
-class DiskRateMeter:
+class DiskRateMeter(_Sampler):
     """Samples (perf_counter_ns, bytes) of SDL's disk-audio output file in a thread."""
 
     def __init__(self, path: Path, poll_s: float = 0.02):
+        super().__init__("disk-rate", poll_s)
         self.path = path
-        self.poll_s = poll_s
         self.samples: list[tuple[int, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="disk-rate", daemon=True)
 
-    def __enter__(self) -> DiskRateMeter:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                size = os.stat(self.path).st_size
-                self.samples.append((time.perf_counter_ns(), size))
-            except FileNotFoundError:
-                pass
-            self._stop.wait(self.poll_s)
+    def _poll(self) -> None:
+        try:
+            size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return
+        self.samples.append((time.perf_counter_ns(), size))
 
     def frames_per_second(self, bytes_per_frame: int, t_from_ns: int, t_to_ns: int) -> float:
         """Device frames consumed per perf_counter second between two instants."""

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from duet_drums.commands.args import load_chart_or_report
 from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, chart_id, chart_json_schema, load_chart
 from duet_drums.core.tempo import TempoMap
 from duet_drums.paths import charts_dir
@@ -82,11 +83,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
-        try:
-            chart = load_chart(name)
-        except ChartError as exc:
+        chart = load_chart_or_report(name)
+        if chart is None:
             failed += 1
-            print(str(exc), file=sys.stderr)
             continue
         total = sum(len(p.notes(d)) for p in chart.parts.values() for d in DIFFICULTIES)
         print(f"ok {name}: {chart.metadata.title}, {len(chart.parts)} parts, {total} notes")

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from duet_drums.commands.args import part_difficulty
+from duet_drums.commands.args import load_chart_or_report, part_difficulty
 from duet_drums.core.autoplay import bot_hits
 from duet_drums.core.chart import Chart, ChartError, chart_id, load_chart
 from duet_drums.core.kit import LAYOUTS
@@ -29,10 +29,8 @@ def _print_result(result: Result) -> None:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    try:
-        chart = load_chart(args.chart)
-    except ChartError as exc:
-        print(exc, file=sys.stderr)
+    chart = load_chart_or_report(args.chart)
+    if chart is None:
         return 1
     setups = []
     for n, (part, difficulty) in enumerate((args.p1, args.p2), start=1):

@@ -13,15 +13,14 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from duet_drums.core.chart import DIFFICULTIES, ChartError, load_chart, save_chart
+from duet_drums.commands.args import load_chart_or_report
+from duet_drums.core.chart import DIFFICULTIES, save_chart
 from duet_drums.core.tempo import TempoMap
 
 
 def _info(args: argparse.Namespace) -> int:
-    try:
-        chart = load_chart(args.chart)
-    except ChartError as exc:
-        print(exc, file=sys.stderr)
+    chart = load_chart_or_report(args.chart)
+    if chart is None:
         return 1
     tm = TempoMap.from_chart(chart)
     print(f"{chart.metadata.title} — {chart.metadata.artist} (charted by {chart.metadata.charter or '?'})")
@@ -41,10 +40,8 @@ def _info(args: argparse.Namespace) -> int:
 def _format(args: argparse.Namespace) -> int:
     status = 0
     for name in args.charts:
-        try:
-            chart = load_chart(name)
-        except ChartError as exc:
-            print(exc, file=sys.stderr)
+        chart = load_chart_or_report(name)
+        if chart is None:
             status = 1
             continue
         before = Path(name).read_text(encoding="utf-8")
