@@ -6,7 +6,9 @@ lean is real or the last few strokes' noise. `LiveCoach` names a leader only whe
 mean asynchrony over the last `LEAD_WINDOW` unisons is beyond its own standard error
 (95 %) *and* beyond the rules' full-credit window (the one threshold the sync score
 uses), and names a tempo only once the pair's joint timing error over the last
-`TEMPO_WINDOW` unisons has a slope that is significant and at least `MIN_DRIFT_BPM`.
+`TEMPO_BEATS` beats has a slope that is significant and at least `MIN_DRIFT_BPM`. A
+bar, because with a click in their ears a pair cannot rush for long before it hears it:
+the drift shows in the bar where it happens, and would be averaged away over more.
 
 It is fed unison by unison, in the order the session finalises them (tick order), and
 reads each player's error at that unison from the session's note arrays, so a replay
@@ -31,7 +33,7 @@ from duet_drums.core.session import DuetSession
 from duet_drums.core.sync import Unisons
 
 LEAD_WINDOW = 16
-TEMPO_WINDOW = 24
+TEMPO_BEATS = 4
 MIN_LEAD_UNISONS = 6
 
 TempoWord = Literal["rushing", "dragging", ""]
@@ -60,8 +62,8 @@ class LiveCoach:
                         for p in (0, 1)]
         self.labels = tuple(s.name or f"P{p + 1}" for p, s in enumerate(session.players))
         self._asyncs: deque[float] = deque(maxlen=LEAD_WINDOW)
-        self._times: deque[float] = deque(maxlen=TEMPO_WINDOW)
-        self._joint: deque[float] = deque(maxlen=TEMPO_WINDOW)
+        self._times: deque[float] = deque()
+        self._joint: deque[float] = deque()
         self.reading = LiveReading()
 
     def feed(self, events: Iterable[Event]) -> LiveReading:
@@ -82,6 +84,10 @@ class LiveCoach:
         if e1 is not None and e2 is not None:
             self._times.append(ev.t)
             self._joint.append(0.5 * (e1 + e2))
+        horizon = ev.t - TEMPO_BEATS * 60.0 / self._session.tempo_map.bpm_at(ev.tick)
+        while self._times and self._times[0] < horizon:
+            self._times.popleft()
+            self._joint.popleft()
         self.reading = LiveReading(*self._lead(), *self._tempo(ev.tick), unisons=self.reading.unisons + 1)
         return self.reading
 

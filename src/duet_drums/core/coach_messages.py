@@ -15,6 +15,7 @@ unisons with the fault taken out:
 from __future__ import annotations
 
 import math
+
 import numpy as np
 
 from duet_drums.core.coach_input import (
