@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from duet_drums.cli import main
 from duet_drums.core.chart import chart_id, save_chart
@@ -15,6 +17,7 @@ from duet_drums.core.ensemble import Musician, TempoDrift
 from duet_drums.core.kit import Piece
 from duet_drums.core.replay import load_replay, replay_from_session, replay_session, save_replay
 from tests.coach_support import bar_time, drift_chart, medley, play
+from tests.engine_support import EXPERT_PAIR, charts, feed, merged
 
 RAMP = TempoDrift(bar_time(8), bar_time(10), 4.0)
 SCENARIOS = {
@@ -122,3 +125,40 @@ def test_cli_refuses_bad_files_with_their_name(tmp_path, capsys):
     save_replay(replay_from_session(session, "no-such-chart"), tmp_path / "t.json")
     assert main(["coach", str(tmp_path / "t.json")]) == 1
     assert "no chart with id 'no-such-chart'" in capsys.readouterr().err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(charts(), st.floats(0.0, 0.06), st.floats(0.0, 0.5), st.integers(0, 3))
+def test_any_chart_and_any_playing_gives_a_sound_report(chart, sigma, miss_rate, seed):
+    from duet_drums.core.autoplay import bot_hits
+    from duet_drums.core.session import DuetSession
+
+    session = DuetSession(chart, EXPERT_PAIR)
+    feed(session, merged(bot_hits(session.tracks[0], 0, sigma=sigma, miss_rate=miss_rate, seed=seed),
+                         bot_hits(session.tracks[1], 1, sigma=sigma, seed=seed + 7)))
+    session.finish()
+    report = coach_session(session)
+    assert len(report.messages) <= 3
+    assert report.pair.unisons == session.finish().sync.unisons
+    assert report.pair.sync_percent == pytest.approx(session.finish().sync.sync_percent)
+    for o in report.pair.offsets:
+        assert o.shown == (o.mean_ms is not None)
+        if o.mean_ms is not None:
+            assert o.mean_ms.low <= o.mean_ms.value <= o.mean_ms.high
+    for p, result in zip(report.players, session.finish().players, strict=True):
+        # the coach's spread is the results screen's, number for number
+        if result.std_error_ms is None:
+            assert p.sd_ms is None
+        else:
+            assert p.sd_ms == pytest.approx(result.std_error_ms, abs=1e-9)
+        assert p.notes == result.notes
+    replay = replay_from_session(session, "generated")
+    assert coach_session(replay_session(replay, chart)) == report
+
+
+def test_the_coach_reads_only_a_finished_session():
+    from duet_drums.core.coach_input import coach_input
+    from duet_drums.core.session import DuetSession
+
+    with pytest.raises(ValueError, match="finish"):
+        coach_input(DuetSession(medley(), EXPERT_PAIR))

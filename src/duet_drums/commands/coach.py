@@ -24,8 +24,13 @@ def _ms(x: float | None) -> str:
     return "-" if x is None else f"{x:+.1f} ms"
 
 
-def _interval(x: Interval, unit: str) -> str:
-    return f"{x.value:+.1f} {unit} [{x.low:+.1f}, {x.high:+.1f}] n={x.n}"
+def _interval(x: Interval, unit: str, with_n: bool = True) -> str:
+    """ms and BPM to a tenth; correlations and ratios to a hundredth."""
+    if unit in ("ms", "BPM"):
+        text = f"{x.value:+.1f} {unit} [{x.low:+.1f}, {x.high:+.1f}]"
+    else:
+        text = f"{unit} {x.value:.2f} [{x.low:.2f}, {x.high:.2f}]"
+    return f"{text} n={x.n}" if with_n else text
 
 
 def _drifts(windows: list[TempoWindow], significant_only: bool) -> list[str]:
@@ -66,7 +71,7 @@ def format_report(r: CoachReport) -> str:
             lines.append(f"    {o.label:<14} n={o.n:<4} too few to say")
             continue
         flag = f"  {o.ahead} ahead" if o.significant else ""
-        lines.append(f"    {o.label:<14} n={o.n:<4} {_interval(o.mean_ms, 'ms')}{flag}")
+        lines.append(f"    {o.label:<14} n={o.n:<4} {_interval(o.mean_ms, 'ms', with_n=False)}{flag}")
     s = pair.spread
     if s.sd_ms is not None and s.mean_abs_ms is not None:
         shares = "/".join(f"{100 * (x or 0.0):.0f}" for x in (s.within_10, s.within_20, s.within_50))

@@ -183,3 +183,21 @@ def pairing_asynchronies(inp: CoachInput, pairing: str) -> tuple[IntArray, Float
         a = e1 - e2
     ids = np.flatnonzero(np.isfinite(a))
     return ids, a[ids]
+
+
+def pairing_share(inp: CoachInput, pairing: str) -> FloatArray:
+    """Per unison, how much of the pair's unison time comes from `pairing`'s drums: the
+    share of each player's notes there that are of that group, averaged over the two.
+    Moving one drum by x moves a unison's asynchrony by about x times this."""
+    if pairing == ANY:
+        return np.ones(inp.n_unisons)
+    codes = [_CODE[p] for p in PAIRINGS[pairing]]
+    shares = []
+    for player in inp.players:
+        ids = player.unison_of
+        member = ids >= 0
+        group = member & np.isin(player.piece_codes, codes)
+        total = np.bincount(ids[member], minlength=inp.n_unisons)
+        shares.append(np.bincount(ids[group], minlength=inp.n_unisons) / np.maximum(total, 1))
+    out: FloatArray = 0.5 * (shares[0] + shares[1])
+    return out

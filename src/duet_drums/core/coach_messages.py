@@ -24,6 +24,7 @@ from duet_drums.core.coach_input import (
     CoachInput,
     FloatArray,
     pairing_asynchronies,
+    pairing_share,
     unison_errors,
 )
 from duet_drums.core.coach_models import (
@@ -65,7 +66,8 @@ def _offset_message(inp: CoachInput, off: PairingOffset) -> Message:
     v = off.mean_ms.value
     any_a = inp.asynchronies[ids]
     keep = np.isfinite(any_a)
-    recovers = _gain(inp, ids[keep], any_a[keep] - v / 1000.0)
+    moved = any_a[keep] - v / 1000.0 * pairing_share(inp, off.pairing)[ids[keep]]
+    recovers = _gain(inp, ids[keep], moved)
     p1, p2 = inp.players[0].label, inp.players[1].label
     ahead, behind = (p2, p1) if v > 0 else (p1, p2)
     ms = round(abs(v))
