@@ -150,6 +150,13 @@ def load_replay(path: str | os.PathLike[str]) -> Replay:
 def rescore(replay: Replay, chart: Chart, *, force: bool = False, file: str | None = None) -> Result:
     """Re-run the recorded hit stream through a fresh session. `file` names the replay in
     error messages."""
+    return replay_session(replay, chart, force=force, file=file).finish()
+
+
+def replay_session(replay: Replay, chart: Chart, *, force: bool = False,
+                   file: str | None = None) -> DuetSession:
+    """The finished session a replay re-plays to (what `rescore` reads its Result from),
+    for whoever needs more than the Result: the duo coach reads its note arrays."""
     name = file or f"replay of {replay.chart_id}"
     actual = chart_hash(chart)
     if actual != replay.chart_hash and not force:
@@ -173,4 +180,5 @@ def rescore(replay: Replay, chart: Chart, *, force: bool = False, file: str | No
             session.hit(hit)
         except ValueError as exc:
             raise ReplayError(name, f"hits[{i}]: {exc}") from None
-    return session.finish()
+    session.finish()
+    return session

@@ -1,0 +1,167 @@
+"""A pair's coaching history: sync, leans and drift per song, over the sessions they play.
+
+Kept in the score database's file (its own table, so the score store stays as it is):
+one file to back up, WAL like the rest. A pair is two player names, stored in sorted
+order so Alice-and-Bob is one history whichever side each sat on; the leans are turned
+to match (stored as the first name's time minus the second's), and `progress` turns
+them back to the order the caller names the pair in. The full report is kept too, as
+JSON, so a later screen can show any song again without its replay.
+
+A *session* is a sitting: songs less than `SESSION_GAP_S` apart belong to one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from duet_drums.core.coach_input import PAIRING_NAMES
+from duet_drums.core.coach_models import CoachReport
+from duet_drums.storage.scores import scores_path
+
+SESSION_GAP_S = 3600.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pair_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name_a TEXT NOT NULL,
+    name_b TEXT NOT NULL,
+    chart_id TEXT NOT NULL,
+    played_at REAL NOT NULL,
+    sync_percent REAL NOT NULL,
+    offsets TEXT NOT NULL,
+    spread_ms REAL,
+    drift_bpm REAL,
+    drift_where TEXT NOT NULL DEFAULT '',
+    coupling TEXT NOT NULL,
+    report TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pair_history_key ON pair_history (name_a, name_b, chart_id, played_at);
+"""
+
+_FLIP_VERDICT = {"p2_follows_p1": "p1_follows_p2", "p1_follows_p2": "p2_follows_p1"}
+
+
+@dataclass(frozen=True, slots=True)
+class PairProgress:
+    """The series a progress plot draws, oldest first, one point per song played.
+
+    `offsets_ms[pairing][i]` is the lean on that pairing in song i, as first name's time
+    minus second name's (positive = the second name ahead), None where it was not shown;
+    `drift_bpm[i]` the strongest joint drift the coach found (None: none significant),
+    `drift_where[i]` its window; `coupling[i]` the verdict with P1 = the first name."""
+
+    names: tuple[str, str]
+    chart_ids: list[str] = field(default_factory=list)
+    played_at: list[float] = field(default_factory=list)
+    session: list[int] = field(default_factory=list)
+    sync_percent: list[float] = field(default_factory=list)
+    offsets_ms: dict[str, list[float | None]] = field(
+        default_factory=lambda: {p: [] for p in PAIRING_NAMES})
+    spread_ms: list[float | None] = field(default_factory=list)
+    drift_bpm: list[float | None] = field(default_factory=list)
+    drift_where: list[str] = field(default_factory=list)
+    coupling: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.played_at)
+
+
+def _strongest_drift(report: CoachReport) -> tuple[float | None, str]:
+    best: tuple[float | None, str] = (None, "")
+    for w in report.pair.drift.windows:
+        stat = w.drift if w.significant else None
+        if stat is not None and (best[0] is None or abs(stat.value) > abs(best[0])):
+            best = (stat.value, w.name)
+    return best
+
+
+class PairHistoryDB:
+    def __init__(self, path: Path | None = None):
+        self.path = path or scores_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+        self._conn.commit()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def record(self, names: tuple[str, str], chart_id: str, report: CoachReport,
+               played_at: float | None = None) -> int:
+        """Store one song's report for the pair (`names` as P1, P2); returns the row id."""
+        if not names[0] or not names[1]:
+            raise ValueError(f"a pair needs two names, got {names!r}")
+        flip = names[1] < names[0]
+        sign = -1.0 if flip else 1.0
+        offsets = {o.pairing: (None if o.mean_ms is None else sign * o.mean_ms.value)
+                   for o in report.pair.offsets}
+        verdict: str = report.pair.coupling.verdict
+        if flip:
+            verdict = _FLIP_VERDICT.get(verdict, verdict)
+        drift, where = _strongest_drift(report)
+        a, b = sorted(names)
+        with self._conn:
+            cur = self._conn.execute(
+                "INSERT INTO pair_history (name_a, name_b, chart_id, played_at, sync_percent, offsets,"
+                " spread_ms, drift_bpm, drift_where, coupling, report) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (a, b, chart_id, time.time() if played_at is None else float(played_at),
+                 report.pair.sync_percent, json.dumps(offsets, sort_keys=True), report.pair.spread.sd_ms,
+                 drift, where, verdict, report.model_dump_json()))
+        return int(cur.lastrowid or 0)
+
+    def progress(self, first: str, second: str, chart_id: str | None = None) -> PairProgress:
+        """The pair's songs in time order (only `chart_id`'s when given), oriented with
+        `first` as P1."""
+        flip = second < first
+        a, b = sorted((first, second))
+        sql = ("SELECT chart_id, played_at, sync_percent, offsets, spread_ms, drift_bpm, drift_where,"
+               " coupling FROM pair_history WHERE name_a=? AND name_b=?")
+        params: list[object] = [a, b]
+        if chart_id is not None:
+            sql += " AND chart_id=?"
+            params.append(chart_id)
+        out = PairProgress(names=(first, second))
+        sign = -1.0 if flip else 1.0
+        last: float | None = None
+        session = -1
+        for cid, at, sync, offsets, spread, drift, where, verdict in self._conn.execute(
+                sql + " ORDER BY played_at, id", params):
+            if last is None or at - last > SESSION_GAP_S:
+                session += 1
+            last = at
+            out.chart_ids.append(str(cid))
+            out.played_at.append(float(at))
+            out.session.append(session)
+            out.sync_percent.append(float(sync))
+            stored = json.loads(offsets)
+            for pairing in PAIRING_NAMES:
+                v = stored.get(pairing)
+                out.offsets_ms[pairing].append(None if v is None else sign * float(v))
+            out.spread_ms.append(None if spread is None else float(spread))
+            out.drift_bpm.append(None if drift is None else float(drift))
+            out.drift_where.append(str(where))
+            out.coupling.append(_FLIP_VERDICT.get(verdict, verdict) if flip else str(verdict))
+        return out
+
+    def report(self, first: str, second: str, index: int, chart_id: str | None = None) -> CoachReport:
+        """The stored report of the pair's song number `index` in `progress` order.
+        Its P1/P2 are as the song was played."""
+        a, b = sorted((first, second))
+        sql = "SELECT report FROM pair_history WHERE name_a=? AND name_b=?"
+        params: list[object] = [a, b]
+        if chart_id is not None:
+            sql += " AND chart_id=?"
+            params.append(chart_id)
+        rows = self._conn.execute(sql + " ORDER BY played_at, id", params).fetchall()
+        return CoachReport.model_validate_json(rows[index][0])
+
+    def pairs(self) -> list[tuple[str, str]]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT name_a, name_b FROM pair_history ORDER BY name_a, name_b").fetchall()
+        return [(str(a), str(b)) for a, b in rows]
