@@ -11,11 +11,12 @@ import pygame
 import pytest
 
 from duet_drums.app.main import App
-from duet_drums.app.scenes.play import LOOP_LEAD_IN_S, PlayScene
+from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.practice import PracticeScene
 from duet_drums.app.scenes.song_select import SongSelectScene
 from duet_drums.app.scenes.title import TitleScene
 from duet_drums.app.transport import SteppedTransport, WallTransport
+from duet_drums.core.practice import LOOP_LEAD_IN_S
 from duet_drums.core.session import DuetSession, PlayerSetup
 from tests.support.app_driver import close, make_app, press, press_down_to, run_until
 

@@ -139,8 +139,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         os.environ["SDL_AUDIODRIVER"] = "dummy"
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from duet_drums.app.catalog import resolve
-    from duet_drums.app.scenes.play import PlayerChoice, PlaySetup, section_bounds
+    from duet_drums.app.scenes.play import PlayerChoice, PlaySetup
     from duet_drums.core.chart import ChartError
+    from duet_drums.core.practice import section_bounds
 
     try:
         entry = resolve(args.chart)

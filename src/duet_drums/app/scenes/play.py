@@ -26,9 +26,9 @@ from duet_drums.app.clock_log import ClockLog
 from duet_drums.app.playfield import Playfield
 from duet_drums.app.scenes.base import Scene
 from duet_drums.app.transport import AudioTransport, SteppedTransport, Transport, WallTransport
-from duet_drums.core.autoplay import BotPlayer
-from duet_drums.core.chart import DIFFICULTIES, Chart
+from duet_drums.core.autoplay import AI_PARTNER_PROFILES, BotPlayer
 from duet_drums.core.hits import Hit
+from duet_drums.core.practice import LOOP_LEAD_IN_S, practice_chart
 from duet_drums.core.result import Result
 from duet_drums.core.rules import rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
@@ -42,19 +42,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The AI partner / autoplay bots: a steady, slightly human drummer each. P1's bot leans a
-# touch early and P2's a touch late so the sync meter has something to show.
-BOT_PROFILES: tuple[dict[str, float], dict[str, float]] = (
-    {"mean_offset": -0.004, "sigma": 0.010, "miss_rate": 0.01},
-    {"mean_offset": 0.005, "sigma": 0.014, "miss_rate": 0.02},
-)
 # Seconds the song keeps running after the last note's window closes, so the last
 # judgement pop-up is seen before the results.
 END_GRACE_S = 1.0
 # Minimum time before the first note (charts without a count-in still get a lead-in).
 MIN_LEAD_IN_S = 2.0
-# Practice loops start this many seconds before the section.
-LOOP_LEAD_IN_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -113,31 +105,6 @@ class PlayState:
     loops: list[LoopPass] = field(default_factory=list)
 
 
-def section_bounds(chart: Chart, name: str) -> tuple[int, int | None]:
-    """(start tick, end tick or None for the song's end) of the section called `name`."""
-    for i, s in enumerate(chart.sections):
-        if s.name == name:
-            end = chart.sections[i + 1].tick if i + 1 < len(chart.sections) else None
-            return s.tick, end
-    known = ", ".join(s.name for s in chart.sections) or "none"
-    raise ValueError(f"chart {chart.metadata.title!r} has no section {name!r} (sections: {known})")
-
-
-def practice_chart(chart: Chart, section: str) -> tuple[Chart, int, int | None]:
-    """The chart with only the notes of `section` (tempo, sections and backing kept, so
-    times are unchanged): the practice session judges exactly the looped notes."""
-    start, end = section_bounds(chart, section)
-
-    def keep(tick: int) -> bool:
-        return tick >= start and (end is None or tick < end)
-
-    parts = {
-        name: part.model_copy(update={d: [n for n in part.notes(d) if keep(n.tick)] for d in DIFFICULTIES})
-        for name, part in chart.parts.items()
-    }
-    return chart.model_copy(update={"parts": parts}), start, end
-
-
 class PlayScene(Scene):
     wants_hits = True
 
@@ -171,8 +138,8 @@ class PlayScene(Scene):
         players = [PlayerSetup(c.part, c.difficulty, c.layout, c.display_name) for c in self.setup.players]
         self.session = DuetSession(self.chart, players, self.rules, self.tempo)
         self.bots: dict[int, BotPlayer] = {
-            p: BotPlayer(self.session.tracks[p], p, seed=self.setup.seed + p + 17 * len(self.state.loops),
-                         **BOT_PROFILES[p])
+            p: BotPlayer(self.session.tracks[p], p, AI_PARTNER_PROFILES[p],
+                         seed=self.setup.seed + p + 17 * len(self.state.loops))
             for p, c in enumerate(self.setup.players) if c.is_ai
         }
         self.pending: list[Hit] = []
