@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
+import pytest
+
+from duet_drums import cli
 from duet_drums.app.catalog import resolve
 from duet_drums.core.result import Result
 from tests.support.app_driver import expected_bot_result
@@ -61,3 +66,38 @@ def test_game_without_a_display_says_so_instead_of_running_invisibly() -> None:
                           text=True, timeout=60)
     assert proc.returncode == 2
     assert "no display found" in proc.stderr and "--headless --autoplay" in proc.stderr
+
+
+def _failing_import(monkeypatch: pytest.MonkeyPatch, module: str, error: Exception) -> None:
+    """Importing `module` raises `error` (as a broken dependency would); the rest import."""
+    real = importlib.import_module
+
+    def import_module(name: str, package: str | None = None) -> ModuleType:
+        if name == module:
+            raise error
+        return real(name, package)
+
+    monkeypatch.setattr(cli.importlib, "import_module", import_module)
+
+
+def test_a_command_module_that_fails_to_import_is_reported_not_hidden(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _failing_import(monkeypatch, "duet_drums.commands.devices",
+                    ImportError("libasound.so.2: cannot open shared object file"))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "nonexistent"))
+    assert cli.main(["list"]) == 0  # the other commands still work
+    out = capsys.readouterr()
+    assert "Summit Medley" in out.out
+    assert ("the 'devices' commands are unavailable: importing duet_drums.commands.devices failed: "
+            "ImportError: libasound.so.2") in out.err
+    assert "the 'nonexistent' commands are unavailable" in out.err and "ModuleNotFoundError" in out.err
+    with pytest.raises(SystemExit):
+        cli.main(["devices"])
+    assert "invalid choice: 'devices'" in capsys.readouterr().err
+
+
+def test_no_command_and_no_game_module_says_why(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    _failing_import(monkeypatch, "duet_drums.commands.game", RuntimeError("pygame is broken"))
+    assert cli.main([]) == 1
+    assert "the 'game' commands are unavailable" in capsys.readouterr().err

@@ -8,11 +8,11 @@ import pygame
 import pytest
 
 from duet_drums.app.main import App
+from duet_drums.app.routes import Title
 from duet_drums.app.scenes.pause import PauseScene
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.results import ResultsScene
 from duet_drums.app.scenes.song_select import SongSelectScene
-from duet_drums.app.scenes.title import TitleScene
 from duet_drums.core.rules import JUDGEMENT_ORDER
 from tests.support.app_driver import (
     close,
@@ -28,7 +28,7 @@ from tests.support.app_driver import (
 @pytest.fixture
 def app() -> Iterator[App]:
     app = make_app()
-    app.push(TitleScene(app))
+    app.nav.push(Title())
     app.step()
     yield app
     close(app)
@@ -120,7 +120,7 @@ def test_autoplay_medley_results_equal_the_engine(app: App) -> None:
     press(app, pygame.K_RETURN)  # "Start practice" is preselected
     looped = app.scene
     assert isinstance(looped, PlayScene) and looped.loop is not None
-    start, end = looped.loop
+    start, end = looped.loop.start, looped.loop.end
     assert looped.song_time == pytest.approx(start - 2.0, abs=0.05)  # one frame in
     # Only the section's notes are in the practice session.
     times = looped.session.tracks[0].times

@@ -20,6 +20,7 @@ import pygame
 import pytest
 
 from duet_drums.app.main import App
+from duet_drums.app.routes import SongSelect, Title
 from duet_drums.app.scenes.midi_setup import MidiSetupScene
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.settings import SettingsScene
@@ -62,7 +63,7 @@ def _goto(app: App, scene: MidiSetupScene | SettingsScene, label: str) -> None:
 
 def _open_midi_screen(app: App) -> MidiSetupScene:
     """Title -> Settings -> MIDI kits..., with the keys a player uses."""
-    app.push(TitleScene(app))
+    app.nav.push(Title())
     title = app.scene
     assert isinstance(title, TitleScene)
     press_down_to(app, lambda: [i.label for i in title.menu.items], lambda: title.menu.selected, "Settings")
@@ -109,7 +110,7 @@ def _play_kit_song(app: App, kit: VirtualKit, kit_notes: list[int]) -> PlayScene
     """Song select -> Play, then at each note time: P1 taps its keys, the kit strikes
     one note for P2; the frame after, both are in the session. Returns the play scene
     when the song has passed its last note."""
-    app.push(TitleScene(app))
+    app.nav.push(Title())
     press(app, pygame.K_RETURN)
     select = app.scene
     assert isinstance(select, SongSelectScene) and select.entry is not None
@@ -270,8 +271,9 @@ def test_kit_hits_are_judged_for_their_player_and_make_no_hit_sound(
     # The kit unplugged before the next song: song select says so on P2's input row.
     app = make_app(charts_dirs=_kit_chart(tmp_path), midi=True, render=False)
     try:
-        select = SongSelectScene(app)
-        app.push(select)
+        app.nav.push(SongSelect())
+        select = app.scene
+        assert isinstance(select, SongSelectScene)
         assert select.input_value(1) == f"kit: {kit.name} (not connected)"
     finally:
         close(app)
@@ -315,7 +317,7 @@ def test_without_a_midi_system_the_screen_says_why_and_keys_still_play(
     # Keyboard play is untouched: both players on keys, every note judged.
     app = make_app(charts_dirs=_kit_chart(tmp_path), midi=True, render=False)
     try:
-        app.push(TitleScene(app))
+        app.nav.push(Title())
         press(app, pygame.K_RETURN)
         select = app.scene
         assert isinstance(select, SongSelectScene)

@@ -9,10 +9,13 @@ import pytest
 
 from duet_drums.app.catalog import resolve
 from duet_drums.app.main import App
-from duet_drums.app.scenes.play import PlayerChoice, PlayScene, PlaySetup
+from duet_drums.app.play_setup import PlayerChoice, PlaySetup
+from duet_drums.app.routes import Play
+from duet_drums.app.scenes.play import PlayScene
 from duet_drums.core.kit import Piece
-from duet_drums.inputs.midi_inputs import PortEvent
+from duet_drums.inputs.input_queue import PortEvent
 from duet_drums.inputs.raw import RawHit
+from duet_drums.settings import InputKind
 from tests.support.app_driver import close, make_app
 
 
@@ -23,10 +26,17 @@ def app() -> Iterator[App]:
     close(app)
 
 
-def _setup(inputs: tuple[str, str], speed: float = 1.0) -> PlaySetup:
+def _setup(inputs: tuple[InputKind, InputKind], speed: float = 1.0) -> PlaySetup:
     entry = resolve("summit-medley")
     return PlaySetup(entry, (PlayerChoice("Ann", "lead", "expert", inputs[0]),
                              PlayerChoice("Bob", "partner", "easy", inputs[1])), speed=speed)
+
+
+def _play(app: App, setup: PlaySetup) -> PlayScene:
+    app.nav.push(Play(setup))
+    scene = app.scene
+    assert isinstance(scene, PlayScene)
+    return scene
 
 
 def _raw(player: int, source: str, device: str = "keyboard") -> RawHit:
@@ -34,8 +44,7 @@ def _raw(player: int, source: str, device: str = "keyboard") -> RawHit:
 
 
 def test_kit_unplugged_pauses_that_players_input_until_replugged(app: App) -> None:
-    scene = PlayScene(app, _setup(("keyboard", "midi")))
-    app.push(scene)
+    scene = _play(app, _setup(("keyboard", "midi")))
     app.step(0.05)
     kit = _raw(1, "midi", "TD-17")
     assert scene.accepts(kit) and scene.accepts(_raw(0, "keyboard"))
@@ -56,8 +65,7 @@ def test_kit_unplugged_pauses_that_players_input_until_replugged(app: App) -> No
 
 
 def test_ai_partner_ignores_keys_and_plays_its_part(app: App) -> None:
-    scene = PlayScene(app, _setup(("keyboard", "ai")))
-    app.push(scene)
+    scene = _play(app, _setup(("keyboard", "ai")))
     assert not scene.accepts(_raw(1, "keyboard"))
     app.run_steps(100_000, 0.05, until=lambda: scene.song_time > 20.0)
     assert scene.session.stats[1].score > 0  # the bot is playing P2's part
@@ -66,8 +74,7 @@ def test_ai_partner_ignores_keys_and_plays_its_part(app: App) -> None:
 
 
 def test_practice_speed_keeps_song_time_in_chart_seconds(app: App) -> None:
-    scene = PlayScene(app, _setup(("ai", "ai"), speed=0.5))
-    app.push(scene)
+    scene = _play(app, _setup(("ai", "ai"), speed=0.5))
     start = scene.song_time
     for _ in range(20):
         app.step(0.1)
@@ -80,8 +87,7 @@ def test_kit_unplugged_while_paused_shows_on_the_play_screen(app: App) -> None:
 
     from tests.support.app_driver import press
 
-    scene = PlayScene(app, _setup(("keyboard", "midi")))
-    app.push(scene)
+    scene = _play(app, _setup(("keyboard", "midi")))
     app.step(0.05)
     press(app, pygame.K_ESCAPE)
     assert app.scene is not scene  # paused: the pause menu is the top scene

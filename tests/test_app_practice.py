@@ -11,11 +11,12 @@ import pygame
 import pytest
 
 from duet_drums.app.main import App
-from duet_drums.app.scenes.play import LOOP_LEAD_IN_S, PlayScene
+from duet_drums.app.routes import Title
+from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.practice import PracticeScene
 from duet_drums.app.scenes.song_select import SongSelectScene
-from duet_drums.app.scenes.title import TitleScene
 from duet_drums.app.transport import SteppedTransport, WallTransport
+from duet_drums.core.practice import LOOP_LEAD_IN_S
 from duet_drums.core.session import DuetSession, PlayerSetup
 from tests.support.app_driver import close, make_app, press, press_down_to, run_until
 
@@ -23,7 +24,7 @@ SECTION = "Pre-Chorus"
 
 
 def _practice_from_song_select(app: App) -> PlayScene:
-    app.push(TitleScene(app))
+    app.nav.push(Title())
     press(app, pygame.K_RETURN)  # Play
     select = app.scene
     assert isinstance(select, SongSelectScene) and select.entry is not None
@@ -68,7 +69,7 @@ def test_practice_loops_a_section_at_70_percent_with_the_ai_on_p2() -> None:
         play = _practice_from_song_select(app)
         assert isinstance(play.transport, SteppedTransport) and play.transport.speed == pytest.approx(0.7)
         assert play.loop is not None
-        start, end = play.loop
+        start, end = play.loop.start, play.loop.end
         # The session holds exactly the section's notes, for both parts.
         full = DuetSession(play.full_chart, [PlayerSetup(c.part, c.difficulty, c.layout)
                                              for c in play.setup.players])
@@ -121,6 +122,6 @@ def test_practice_speed_follows_the_wall_clock_without_audio() -> None:
         real1, song1 = time.perf_counter(), play.song_time
         # song_time was read inside the last step, a moment before real1: allow a frame.
         assert (song1 - song0) / (real1 - real0) == pytest.approx(0.7, abs=0.03)
-        assert play.loop is not None and song0 == pytest.approx(play.loop[0] - LOOP_LEAD_IN_S, abs=0.5)
+        assert play.loop is not None and song0 == pytest.approx(play.loop.start - LOOP_LEAD_IN_S, abs=0.5)
     finally:
         close(app)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pygame
 
 from duet_drums.app.main import App
+from duet_drums.app.routes import Keybind, SettingsMenu, SongSelect, Title
 from duet_drums.app.scenes.keybind import KeybindScene
 from duet_drums.app.scenes.settings import SettingsScene
 from duet_drums.app.scenes.song_select import SongSelectScene
@@ -23,7 +24,7 @@ def _labels(menu_owner: SettingsScene | KeybindScene) -> list[str]:
 def test_settings_scene_changes_are_persisted_and_reloaded() -> None:
     app = make_app()
     try:
-        app.push(TitleScene(app))
+        app.nav.push(Title())
         title = app.scene
         assert isinstance(title, TitleScene)
         press_down_to(app, lambda: [i.label for i in title.menu.items], lambda: title.menu.selected,
@@ -64,7 +65,7 @@ def test_settings_scene_changes_are_persisted_and_reloaded() -> None:
 def test_rebinding_a_key_by_pressing_it() -> None:
     app = make_app()
     try:
-        app.push(KeybindScene(app, 0))
+        app.nav.push(Keybind(player=0))
         scene = app.scene
         assert isinstance(scene, KeybindScene)
         press_down_to(app, lambda: _labels(scene), lambda: scene.menu.selected, "Snare (red)")
@@ -93,7 +94,7 @@ def test_corrupt_settings_file_shows_a_warning_on_the_title(tmp_path: Path) -> N
     path.write_text("note_speed = [broken")
     app = make_app()
     try:
-        app.push(TitleScene(app))
+        app.nav.push(Title())
         app.step()
         assert any(str(path) in w and "unreadable settings" in w for w in app.ctx.warnings)
     finally:
@@ -111,7 +112,7 @@ def _type(app: App, text: str) -> None:
 def test_player_names_are_typed_in_settings_and_used_for_the_next_song() -> None:
     app = make_app()
     try:
-        app.push(SettingsScene(app))
+        app.nav.push(SettingsMenu())
         scene = app.scene
         assert isinstance(scene, SettingsScene)
         press_down_to(app, lambda: _labels(scene), lambda: scene.menu.selected, "Player 2 name")
@@ -155,8 +156,9 @@ def test_player_names_are_typed_in_settings_and_used_for_the_next_song() -> None
     # The next song's players carry the saved names (the score table keys on them).
     app = make_app()
     try:
-        select = SongSelectScene(app)
-        app.push(select)
+        app.nav.push(SongSelect())
+        select = app.scene
+        assert isinstance(select, SongSelectScene)
         setup = select.setup()
         assert setup is not None
         assert [c.name for c in setup.players] == ["Player 1", "abcdefghijklm"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pygame
 
 from duet_drums.app.main import App
+from duet_drums.app.routes import Title
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.results import ResultsScene
 from duet_drums.app.scenes.song_select import SongSelectScene
@@ -33,7 +34,7 @@ def _charts(tmp_path: Path) -> Path:
 
 def _start(tmp_path: Path) -> App:
     app = make_app(charts_dirs=[_charts(tmp_path)])
-    app.push(TitleScene(app))
+    app.nav.push(Title())
     app.step()
     press(app, pygame.K_RETURN)
     assert isinstance(app.scene, SongSelectScene)

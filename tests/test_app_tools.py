@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from duet_drums.app.routes import Calibration, KeyTest
 from duet_drums.app.scenes.calibration import CalibrationScene
 from duet_drums.app.scenes.keytest import KeyTestScene
 from duet_drums.settings import load_settings
@@ -19,8 +20,9 @@ def _post(kind: int, name: str) -> None:
 def test_calibration_measures_a_late_tapper_and_saves_the_offset() -> None:
     app = make_app()
     try:
-        scene = CalibrationScene(app)
-        app.push(scene)
+        app.nav.push(Calibration())
+        scene = app.scene
+        assert isinstance(scene, CalibrationScene)
         press(app, pygame.K_RETURN, dt=0.01)
         assert scene.state == "running"
         for click in scene.clicks:  # tap every click 30 ms late
@@ -43,8 +45,9 @@ def test_calibration_measures_a_late_tapper_and_saves_the_offset() -> None:
 def test_key_test_shows_keys_held_together() -> None:
     app = make_app()
     try:
-        scene = KeyTestScene(app)
-        app.push(scene)
+        app.nav.push(KeyTest())
+        scene = app.scene
+        assert isinstance(scene, KeyTestScene)
         for name in ("c", "a", "j"):  # P1 kick + snare, P2 snare
             _post(pygame.KEYDOWN, name)
         app.step()

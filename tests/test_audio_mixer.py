@@ -10,7 +10,20 @@ import numpy as np
 import pytest
 
 from duet_drums.audio.clock import SongClock
-from duet_drums.audio.mixer import Gains, Mixer, make_voice
+from duet_drums.audio.mixer import (
+    AddVoice,
+    Gains,
+    Load,
+    Mixer,
+    Pause,
+    Resume,
+    Seek,
+    SetGains,
+    Start,
+    Stop,
+    Unload,
+    make_voice,
+)
 from duet_drums.audio.samples import CHOKE_FADE_S, SampleBank, velocity_gain
 from duet_drums.audio.track import BackingTrack
 from duet_drums.audio.wavfile import WavError, read_wav, resample, write_wav
@@ -45,26 +58,47 @@ def render(mixer: Mixer, frame: int, buffers: int = 1) -> np.ndarray:
 def test_track_plays_from_its_start_and_anchors_the_clock() -> None:
     mixer, clock = make_mixer()
     track = ramp_track()
-    mixer.command("load", track)
+    mixer.command(Load(track))
     assert np.all(render(mixer, 0) == 0)
-    mixer.command("start")
+    mixer.command(Start())
     out = render(mixer, N, 4)
     assert np.array_equal(out, track.samples[:4 * N])
     assert clock.song_time_of_frame(N) == pytest.approx(-0.5)
     assert clock.song_time_of_frame(N + RATE // 10) == pytest.approx(-0.4)
 
 
+def test_timeline_commands_wait_for_a_track_and_unload_silences_it() -> None:
+    mixer, clock = make_mixer()
+    for cmd in (Start(), Pause(), Resume(), Seek(0.2), Stop()):
+        mixer.command(cmd)  # no track yet: nothing to move
+    assert np.all(render(mixer, 0) == 0) and mixer.state == "stopped"
+    track = ramp_track()
+    mixer.command(Load(track))
+    mixer.command(Start())
+    mixer.command(SetGains(Gains(master=0.5, backing=1.0, hits=1.0)))
+    out = render(mixer, N)
+    assert np.allclose(out, track.samples[:N] * 0.5)
+    mixer.command(Stop())
+    render(mixer, 2 * N)
+    assert (mixer.state, mixer.pos) == ("stopped", 0)
+    assert clock.song_time_of_frame(3 * N) == pytest.approx(track.start_time)
+    mixer.command(Start())
+    mixer.command(Unload())
+    assert np.all(render(mixer, 3 * N) == 0) and mixer.track is None
+    assert clock.song_time_of_frame(4 * N) == 0.0
+
+
 def test_pause_holds_sound_and_clock_then_resume_continues() -> None:
     mixer, clock = make_mixer()
     track = ramp_track()
-    mixer.command("load", track)
-    mixer.command("start")
+    mixer.command(Load(track))
+    mixer.command(Start())
     render(mixer, 0, 2)
-    mixer.command("pause")
+    mixer.command(Pause())
     assert np.all(render(mixer, 2 * N, 3) == 0)
     assert clock.song_time_of_frame(2 * N) == clock.song_time_of_frame(4 * N) == pytest.approx(
         track.song_time_of(2 * N))
-    mixer.command("resume")
+    mixer.command(Resume())
     out = render(mixer, 5 * N)
     assert np.array_equal(out, track.samples[2 * N:3 * N])
     assert clock.song_time_of_frame(5 * N + 10) == pytest.approx(track.song_time_of(2 * N + 10))
@@ -73,9 +107,9 @@ def test_pause_holds_sound_and_clock_then_resume_continues() -> None:
 def test_seek_and_speed() -> None:
     mixer, clock = make_mixer()
     track = ramp_track(speed=0.7)
-    mixer.command("load", track)
-    mixer.command("start")
-    mixer.command("seek", 0.0)
+    mixer.command(Load(track))
+    mixer.command(Start())
+    mixer.command(Seek(0.0))
     out = render(mixer, 1000)
     first = track.frame_of(0.0)
     assert first == round(0.5 * RATE / 0.7)
@@ -87,8 +121,8 @@ def test_seek_and_speed() -> None:
 def test_finished_after_the_last_sample() -> None:
     mixer, _ = make_mixer()
     track = ramp_track(seconds=0.01)
-    mixer.command("load", track)
-    mixer.command("start")
+    mixer.command(Load(track))
+    mixer.command(Start())
     render(mixer, 0)
     assert not mixer.finished
     render(mixer, N)
@@ -98,7 +132,7 @@ def test_finished_after_the_last_sample() -> None:
 def test_voice_starts_on_its_frame_and_pans_by_player() -> None:
     mixer, _ = make_mixer()
     sample = np.linspace(1.0, 0.1, 1000, dtype=np.float32)
-    mixer.command("voice", make_voice(sample, 0.5, 0, 3 * N + 100, Piece.SNARE))
+    mixer.command(AddVoice(make_voice(sample, 0.5, 0, 3 * N + 100, Piece.SNARE)))
     out = render(mixer, 2 * N, 6)
     nz = np.flatnonzero(out[:, 0])
     assert nz[0] == N + 100  # frame 3N+100, rendered from frame 2N on
@@ -111,7 +145,7 @@ def test_voice_starts_on_its_frame_and_pans_by_player() -> None:
 def test_late_voice_starts_at_once() -> None:
     mixer, _ = make_mixer()
     sample = np.ones(50, np.float32)
-    mixer.command("voice", make_voice(sample, 1.0, -1, 10, Piece.KICK))
+    mixer.command(AddVoice(make_voice(sample, 1.0, -1, 10, Piece.KICK)))
     out = render(mixer, 5 * N)
     assert np.flatnonzero(out[:, 0])[0] == 0
 
@@ -119,10 +153,10 @@ def test_late_voice_starts_at_once() -> None:
 def test_closed_hihat_chokes_the_open_one() -> None:
     mixer, _ = make_mixer()
     ring = np.ones(RATE, np.float32) * 0.3
-    mixer.command("voice", make_voice(ring, 1.0, -1, 0, Piece.HIHAT_OPEN))
+    mixer.command(AddVoice(make_voice(ring, 1.0, -1, 0, Piece.HIHAT_OPEN)))
     render(mixer, 0, 4)
     tick = np.zeros(10, np.float32)
-    mixer.command("voice", make_voice(tick, 1.0, -1, 4 * N, Piece.HIHAT))
+    mixer.command(AddVoice(make_voice(tick, 1.0, -1, 4 * N, Piece.HIHAT)))
     fade = int(CHOKE_FADE_S * RATE)
     out = render(mixer, 4 * N, fade // N + 3)
     level = np.abs(out[:, 0])
@@ -131,9 +165,9 @@ def test_closed_hihat_chokes_the_open_one() -> None:
     assert np.all(level[fade + 1:] == 0)
     assert mixer.voices == []
     # A crash does not choke the open hi-hat.
-    mixer.command("voice", make_voice(ring, 1.0, -1, 0, Piece.HIHAT_OPEN))
+    mixer.command(AddVoice(make_voice(ring, 1.0, -1, 0, Piece.HIHAT_OPEN)))
     render(mixer, 100 * N)
-    mixer.command("voice", make_voice(tick, 1.0, -1, 0, Piece.CRASH))
+    mixer.command(AddVoice(make_voice(tick, 1.0, -1, 0, Piece.CRASH)))
     out = render(mixer, 101 * N, 10)
     assert np.abs(out[-1, 0]) > 0.25
 
@@ -141,7 +175,7 @@ def test_closed_hihat_chokes_the_open_one() -> None:
 def test_overload_is_clipped_and_counted() -> None:
     mixer, _ = make_mixer()
     for _ in range(8):
-        mixer.command("voice", make_voice(np.ones(N, np.float32), 1.0, -1, 0, Piece.KICK))
+        mixer.command(AddVoice(make_voice(np.ones(N, np.float32), 1.0, -1, 0, Piece.KICK)))
     out = render(mixer, 0)
     assert np.max(np.abs(out)) == 1.0
     assert mixer.clipped_frames == N

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from duet_drums.core.autoplay import NORMAL_VELOCITY, BotPlayer, bot_hits
+from duet_drums.core.autoplay import NORMAL_VELOCITY, BotPlayer, BotProfile, bot_hits
 from duet_drums.core.notes import NoteTrack
 from tests.engine_support import groove_chart
 
@@ -63,7 +63,7 @@ def test_bad_parameters_are_refused(track):
 
 
 def test_bot_player_hands_out_hits_as_time_passes(track):
-    bot = BotPlayer(track, 1, sigma=0.01, seed=2)
+    bot = BotPlayer(track, 1, BotProfile(sigma=0.01), seed=2)
     everything = bot_hits(track, 1, sigma=0.01, seed=2)
     got = []
     for frame in np.arange(-0.5, track.times[-1] + 1.0, 1 / 60):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,11 @@ from duet_drums.core.replay import (
     ReplayError,
     load_replay,
     replay_from_session,
+    replay_to_json,
     rescore,
     save_replay,
 )
-from duet_drums.core.rules import rules_for
+from duet_drums.core.rules import RULE_FIELDS, rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
 from tests.engine_support import EXPERT_PAIR, charts, feed, groove_chart, make_chart, merged
 
@@ -180,3 +182,72 @@ def test_replay_for_a_missing_part_is_explained(tmp_path):
                                                         data["players"][1]]})
     with pytest.raises(ReplayError, match="has no part 'drums'"):
         rescore(replay, groove_chart(bars=2), force=True)
+
+
+def test_a_replay_rescores_under_its_own_rules_not_todays(tmp_path):
+    """Change every kind of scoring number: the replay carries them, so its re-score
+    equals the live result, and differs from a re-score under the standard rules."""
+    chart = groove_chart(bars=8)
+    house = replace(rules_for("standard"), perfect=0.02, points=(300, 150, 60, 0),
+                    accuracy_weights=(1.0, 0.5, 0.25, 0.0), combo_per_multiplier_step=5, max_multiplier=8,
+                    dynamics_bonus=45, sync_full=0.004, sync_none=0.02, duet_streak=2, duet_min_credit=0.3,
+                    duet_bonus=90)
+    s = DuetSession(chart, PLAYERS, house)
+    feed(s, merged(bot_hits(s.tracks[0], 0, sigma=0.015, seed=8),
+                   bot_hits(s.tracks[1], 1, sigma=0.015, seed=9)))
+    live = s.finish()
+    path = tmp_path / "house.json"
+    save_replay(replay_from_session(s, "groove"), path)
+    assert json.loads(path.read_text())["rules"]["points"] == [300, 150, 60, 0]
+    loaded = load_replay(path)
+    assert loaded.format == 2 and loaded.rules == house
+    assert rescore(loaded, chart) == live
+    standard = rescore(loaded.model_copy(update={"rules": rules_for("standard")}), chart)
+    assert standard.players[0].score != live.players[0].score
+    assert standard.sync.duet_bonus_points != live.sync.duet_bonus_points
+
+
+def test_a_format_two_replay_must_spell_out_every_rule(tmp_path):
+    path, data = _replay_file(tmp_path)
+    assert data["format"] == 2 and set(data["rules"]) == set(RULE_FIELDS)
+    del data["rules"]["duet_bonus"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReplayError, match=r"take\.json: rules: missing duet_bonus"):
+        load_replay(path)
+    del data["rules"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReplayError, match=r"take\.json: rules: missing"):
+        load_replay(path)
+
+
+def test_impossible_rules_are_refused_with_their_place(tmp_path):
+    path, data = _replay_file(tmp_path)
+    data["rules"]["great"] = 0.5  # wider than the good window
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReplayError, match=r"take\.json: rules: .*perfect <= great <= good"):
+        load_replay(path)
+    data["rules"]["great"] = 0.05
+    data["strictness"] = "strict"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReplayError, match=r"strictness: 'strict', but rules\.strictness is 'standard'"):
+        load_replay(path)
+
+
+def test_format_one_replays_use_round_one_rules(tmp_path):
+    """A format-1 replay has only a strictness name; it is scored by the numbers round one
+    played by (relaxed: windows x1.4, sync 20/80 ms), pinned apart from today's defaults."""
+    chart = groove_chart(bars=4)
+    s = played_session(chart, "relaxed")
+    original = s.finish()
+    data = json.loads(replay_to_json(replay_from_session(s, "groove")))
+    data["format"] = 1
+    del data["rules"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    old = load_replay(path)
+    rules = old.scoring_rules()
+    assert old.rules is None and rules.strictness == "relaxed"
+    assert (rules.perfect, rules.great, rules.good, rules.miss) == pytest.approx((0.035, 0.07, 0.126, 0.189))
+    assert (rules.sync_full, rules.sync_none) == (0.020, 0.080)
+    assert rules.points == (100, 70, 40, 0) and (rules.max_multiplier, rules.duet_bonus) == (4, 50)
+    assert rescore(old, chart) == original

@@ -7,8 +7,7 @@ import pytest
 from duet_drums.core.events import ComboBroken, NoteJudged
 from duet_drums.core.hits import Hit
 from duet_drums.core.kit import Piece
-from duet_drums.core.rules import Judgement
-from duet_drums.core.score import BASE_POINTS, multiplier_for
+from duet_drums.core.rules import DEFAULT_RULES, Judgement
 from duet_drums.core.session import DuetSession
 from tests.engine_support import EXPERT_PAIR, make_chart
 
@@ -47,7 +46,7 @@ def test_multiplier_rises_every_ten_and_caps_at_four():
     assert points[30:] == [400] * 15          # capped at x4
     assert s.stats[0].multiplier == 4
     assert s.stats[0].score == sum(points)
-    assert [multiplier_for(c) for c in (0, 9, 10, 29, 30, 500)] == [1, 1, 2, 3, 4, 4]
+    assert [DEFAULT_RULES.multiplier_for(c) for c in (0, 9, 10, 29, 30, 500)] == [1, 1, 2, 3, 4, 4]
 
 
 def test_miss_resets_combo_and_multiplier():
@@ -59,7 +58,7 @@ def test_miss_resets_combo_and_multiplier():
     assert events[1].combo == 12
     assert (s.stats[0].combo, s.stats[0].multiplier, s.stats[0].max_combo) == (0, 1, 12)
     (ev,) = [e for e in s.hit(Hit(0, Piece.SNARE, 7.0)) if isinstance(e, NoteJudged)]
-    assert ev.points == BASE_POINTS[Judgement.PERFECT]
+    assert ev.points == DEFAULT_RULES.points_for(Judgement.PERFECT) == 100
 
 
 def test_accuracy_before_any_note_is_full():

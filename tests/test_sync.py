@@ -15,7 +15,6 @@ from duet_drums.core.hits import Hit
 from duet_drums.core.kit import Piece
 from duet_drums.core.rules import rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
-from duet_drums.core.sync import DUET_BONUS
 from duet_drums.paths import charts_dir
 from tests.engine_support import EXPERT_PAIR, feed, groove_chart, make_chart, merged
 
@@ -114,7 +113,7 @@ def test_duet_bonus_needs_four_synced_unisons_and_goes_to_both():
         assert s.sync.duet_active is u.duet_active
     assert actives == [False, False, False, True, True, False, False, False]
     r = s.finish()
-    expected = 2 * DUET_BONUS
+    expected = 2 * rules_for("standard").duet_bonus  # two full-credit unisons with the bonus on
     assert r.sync.duet_bonus_points == expected
     assert r.players[0].duet_bonus_points == r.players[1].duet_bonus_points == expected
     assert r.players[1].score == 8 * 100 + expected

@@ -34,10 +34,10 @@ def _child(out: Path) -> int:
 
     from duet_drums.app.context import AppContext
     from duet_drums.app.main import App
+    from duet_drums.app.routes import Title
     from duet_drums.app.scenes.play import PlayScene
     from duet_drums.app.scenes.results import ResultsScene
     from duet_drums.app.scenes.song_select import SongSelectScene
-    from duet_drums.app.scenes.title import TitleScene
 
     ctx = AppContext.load(stepped=True)
     p1, p2 = ctx.settings.players
@@ -57,7 +57,7 @@ def _child(out: Path) -> int:
             app.step(1 / 60)
 
     try:
-        app.push(TitleScene(app))
+        app.nav.push(Title())
         settle(40)
         _capture(out / "title.png")
         key(pygame.K_RETURN)

@@ -10,8 +10,7 @@ import pygame
 from duet_drums.app.context import AppContext
 from duet_drums.app.main import App
 from duet_drums.app.scenes.base import Scene
-from duet_drums.app.scenes.play import BOT_PROFILES
-from duet_drums.core.autoplay import bot_hits
+from duet_drums.core.autoplay import AI_PARTNER_PROFILES
 from duet_drums.core.chart import Chart
 from duet_drums.core.result import Result
 from duet_drums.core.rules import rules_for
@@ -69,7 +68,7 @@ def expected_bot_result(chart: Chart, players: list[tuple[str, str]], seed: int 
                           rules_for(strictness))
     hits = []
     for p in (0, 1):
-        hits += bot_hits(session.tracks[p], p, seed=seed + p, **BOT_PROFILES[p])
+        hits += AI_PARTNER_PROFILES[p].hits(session.tracks[p], p, seed=seed + p)
     hits.sort(key=lambda h: h.t)
     for hit in hits:
         session.hit(hit)

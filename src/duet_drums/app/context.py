@@ -17,7 +17,10 @@ from typing import Any
 
 from duet_drums.app import catalog as catalog_mod
 from duet_drums.app.catalog import Catalog
+from duet_drums.app.protocols import AudioEngineView, MidiControl
+from duet_drums.app.run_records import RunRecords
 from duet_drums.app.theme import Theme
+from duet_drums.inputs.input_queue import InputItem, InputQueue, drain
 from duet_drums.paths import samples_dir
 from duet_drums.settings import Settings, load_settings, save_settings
 from duet_drums.storage.scores import ScoreDB
@@ -41,19 +44,25 @@ class AppContext:
     audio_enabled: bool | None = None
     midi_enabled: bool | None = None
     theme: Theme = field(default_factory=Theme)
-    midi_queue: queue.SimpleQueue[Any] = field(default_factory=queue.SimpleQueue)
+    # Hits and port notices from the input threads, for the frame loop to drain.
+    midi_queue: InputQueue = field(default_factory=queue.SimpleQueue)
     catalog: Catalog = field(init=False)
     scores: ScoreDB = field(init=False)
+    # Finished songs: saves scores and replays, once, when a song completes.
+    runs: RunRecords = field(init=False)
     warnings: list[str] = field(default_factory=list)
-    _audio: Any = field(default=None, init=False, repr=False)
+    # Bumped when the key bindings change; the App rebuilds its keyboard poller.
+    keymap_version: int = field(default=0, init=False)
+    _audio: AudioEngineView | None = field(default=None, init=False, repr=False)
     _audio_tried: bool = field(default=False, init=False, repr=False)
     _audio_stale: bool = field(default=False, init=False, repr=False)
-    _midi: Any = field(default=None, init=False, repr=False)
+    _midi: MidiControl | None = field(default=None, init=False, repr=False)
     _midi_tried: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.catalog = catalog_mod.scan(self.charts_dirs)
         self.scores = ScoreDB()
+        self.runs = RunRecords(self.scores)
         if self.settings_warning:
             self.warnings.append(self.settings_warning)
 
@@ -68,8 +77,12 @@ class AppContext:
     def save_settings(self) -> None:
         save_settings(self.settings)
 
+    def keys_changed(self) -> None:
+        """The players' key bindings changed (the App re-reads them before its next poll)."""
+        self.keymap_version += 1
+
     # -- audio ---------------------------------------------------------------------------
-    def audio(self) -> Any | None:
+    def audio(self) -> AudioEngineView | None:
         """The opened audio engine, or None (stepped mode, audio off, or the device failed)."""
         if not (self.audio_enabled if self.audio_enabled is not None else not self.stepped):
             return None
@@ -84,7 +97,8 @@ class AppContext:
             try:
                 from duet_drums.audio.engine import AudioEngine
 
-                engine = AudioEngine(self.settings.audio, self.settings.calibration, samples_dir())
+                engine: AudioEngineView = AudioEngine(self.settings.audio, self.settings.calibration,
+                                                      samples_dir())
                 warning = engine.open()
                 if warning:
                     self.warnings.append(f"audio: {warning}")
@@ -109,7 +123,7 @@ class AppContext:
         self._audio_stale = True
 
     # -- MIDI ----------------------------------------------------------------------------
-    def midi(self) -> Any | None:
+    def midi(self) -> MidiControl | None:
         """The running MIDI listener, started on first use; None when MIDI is off (stepped
         mode unless `midi_enabled`) or could not be created. With no MIDI system it is a
         listener whose status says why (the MIDI screen shows that reason)."""
@@ -120,25 +134,21 @@ class AppContext:
             try:
                 from duet_drums.inputs.midi_inputs import MidiInputs
 
-                self._midi = MidiInputs(self.settings.midi, self.midi_queue)
-                self._midi.start()
+                midi: MidiControl = MidiInputs(self.settings.midi, self.midi_queue)
+                midi.start()
+                self._midi = midi
             except Exception as exc:
                 self.warnings.append(f"MIDI unavailable: {exc}")
                 self._midi = None
         return self._midi
 
-    def midi_if_running(self) -> Any | None:
+    def midi_if_running(self) -> MidiControl | None:
         """The MIDI listener if something already started it (the frame loop never
         starts MIDI just to look for events)."""
         return self._midi
 
-    def drain_midi(self) -> list[Any]:
-        out: list[Any] = []
-        while True:
-            try:
-                out.append(self.midi_queue.get_nowait())
-            except queue.Empty:
-                return out
+    def drain_midi(self) -> list[InputItem]:
+        return drain(self.midi_queue)
 
     def close(self) -> None:
         if self._midi is not None:

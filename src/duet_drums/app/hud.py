@@ -16,7 +16,7 @@ import pygame
 
 from duet_drums.app.theme import RGB, Theme
 from duet_drums.core.chart import Chart
-from duet_drums.core.score import MAX_MULTIPLIER, PlayerStats
+from duet_drums.core.score import PlayerStats
 from duet_drums.core.tempo import TempoMap
 
 MULTIPLIER_COLORS: dict[int, RGB] = {
@@ -36,20 +36,22 @@ def _panel(size: tuple[int, int], theme: Theme, edge: RGB, radius: int) -> pygam
 class PlayerHud:
     """Name, score, combo, multiplier badge and accuracy under one highway."""
 
-    def __init__(self, rect: pygame.Rect, theme: Theme, name: str, color: RGB, scale: float):
+    def __init__(self, rect: pygame.Rect, theme: Theme, name: str, color: RGB, scale: float,
+                 max_multiplier: int):
         self.rect = pygame.Rect(rect)
         self.theme = theme
         self.name = name
         self.color = color
         self.s = scale
-        self.panel = _panel(self.rect.size, theme, tuple(round(c * 0.6) for c in color), round(10 * scale))
+        edge = (round(color[0] * 0.6), round(color[1] * 0.6), round(color[2] * 0.6))
+        self.panel = _panel(self.rect.size, theme, edge, round(10 * scale))
         self.combo_broken_at = -math.inf
-        self._badges = {m: self._badge(m) for m in range(1, MAX_MULTIPLIER + 1)}
+        self._badges = {m: self._badge(m) for m in range(1, max_multiplier + 1)}
 
     def _badge(self, mult: int) -> pygame.Surface:
         d = round(self.rect.h * 0.62)
         surf = pygame.Surface((d, d), pygame.SRCALPHA)
-        c = MULTIPLIER_COLORS.get(mult, MULTIPLIER_COLORS[MAX_MULTIPLIER])
+        c = MULTIPLIER_COLORS.get(mult, MULTIPLIER_COLORS[max(MULTIPLIER_COLORS)])
         pygame.draw.circle(surf, (*c, 60), (d // 2, d // 2), d // 2)
         pygame.draw.circle(surf, (*c, 255), (d // 2, d // 2), d // 2 - 2, width=max(2, round(3 * self.s)))
         label = self.theme.font(round(d * 0.5), bold=True).render(f"×{mult}", True, c)

@@ -1,4 +1,8 @@
-"""The App: one window, a stack of scenes, and the frame loop.
+"""The App: one window, the navigator's stack of scenes, and the frame loop.
+
+Scenes are opened by route through `self.nav` (see `navigator.py`); the App tells each
+scene that arrives on top the window size, and draws the top scene with the overlays
+under it.
 
 Real time (`run`): render a frame, then let the FramePacer poll input at about 1 kHz until
 the next frame is due (that polling is what stamps keyboard hits precisely between
@@ -18,7 +22,10 @@ from collections.abc import Callable
 import pygame
 
 from duet_drums.app.context import AppContext
+from duet_drums.app.navigator import Navigator, SceneRegistry
+from duet_drums.app.registry import default_registry
 from duet_drums.app.scenes.base import Scene
+from duet_drums.inputs.input_queue import PortEvent
 from duet_drums.inputs.keyboard import KeyboardPoller
 from duet_drums.inputs.keymap import KeyMap
 from duet_drums.inputs.pacing import FramePacer
@@ -28,7 +35,8 @@ DEFAULT_SIZE = (1280, 720)
 
 
 class App:
-    def __init__(self, ctx: AppContext, size: tuple[int, int] = DEFAULT_SIZE, render: bool = True):
+    def __init__(self, ctx: AppContext, size: tuple[int, int] = DEFAULT_SIZE, render: bool = True,
+                 registry: SceneRegistry | None = None):
         self.ctx = ctx
         self.render_enabled = render
         pygame.display.init()
@@ -40,23 +48,28 @@ class App:
         self.screen = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Duet Drums")
         pygame.key.set_repeat()  # drums must not auto-repeat
-        self.stack: list[Scene] = []
+        self.nav = Navigator(ctx, registry if registry is not None else default_registry(), self)
         self.running = True
         self.frames = 0
         self.poller = KeyboardPoller(KeyMap.from_settings(ctx.settings))
+        self._keymap_version = ctx.keymap_version
         self._events: list[pygame.event.Event] = []
         self._hits: list[RawHit] = []
-        self._midi_status: list[object] = []
+        self._midi_status: list[PortEvent] = []
         self._sized: dict[int, tuple[int, int]] = {}
         # Called after each frame (screenshot tools hook in here).
         self.after_frame: Callable[[App], None] | None = None
 
-    # -- scene stack -------------------------------------------------------------------
+    # -- scene stack (the navigator owns it; these are its host callbacks) ----------------
+    @property
+    def stack(self) -> list[Scene]:
+        return list(self.nav.scenes)
+
     @property
     def scene(self) -> Scene:
-        return self.stack[-1]
+        return self.nav.scenes[-1]
 
-    def _arrive(self, scene: Scene) -> None:
+    def scene_arrived(self, scene: Scene) -> None:
         if scene.wants_hits:
             # Menus pumped events without the poller: its next batch must be stamped
             # "now", not at the middle of the time since its last pump.
@@ -67,45 +80,18 @@ class App:
             self._sized[id(scene)] = size
         scene.enter()
 
-    def push(self, scene: Scene) -> None:
-        if self.stack:
-            self.stack[-1].leave()
-        self.stack.append(scene)
-        self._arrive(scene)
-
-    def pop(self) -> Scene:
-        scene = self.stack.pop()
-        scene.leave()
+    def scene_closed(self, scene: Scene) -> None:
         self._sized.pop(id(scene), None)
-        if self.stack:
-            self._arrive(self.stack[-1])
-        else:
-            self.running = False
-        return scene
-
-    def replace(self, scene: Scene) -> None:
-        """Swap the top scene (play -> results) without uncovering the one below."""
-        old = self.stack.pop()
-        old.leave()
-        self.stack.append(scene)
-        self._arrive(scene)
-
-    def pop_to(self, kind: type[Scene]) -> None:
-        """Back to the nearest scene of `kind` (e.g. song select from the pause menu)."""
-        while len(self.stack) > 1 and not isinstance(self.stack[-1], kind):
-            self.stack.pop().leave()
-        self._arrive(self.stack[-1])
-
-    def rebuild_keymap(self) -> None:
-        """After the key bindings changed."""
-        self.poller = KeyboardPoller(KeyMap.from_settings(self.ctx.settings))
 
     def quit(self) -> None:
         self.running = False
 
     # -- the loop ----------------------------------------------------------------------
     def _poll(self) -> None:
-        if self.stack and self.scene.wants_hits:
+        if self._keymap_version != self.ctx.keymap_version:  # rebound in the keys screen
+            self._keymap_version = self.ctx.keymap_version
+            self.poller = KeyboardPoller(KeyMap.from_settings(self.ctx.settings))
+        if self.nav and self.scene.wants_hits:
             pumped = self.poller.pump()
             self._hits.extend(pumped.hits)
             self._events.extend(pumped.other_events)
@@ -129,30 +115,31 @@ class App:
                 self.running = False
             elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 size = self.screen.get_size()
-                for scene in self.stack:
+                for scene in self.nav.scenes:
                     scene.resize(size)
                     self._sized[id(scene)] = size
-            elif self.stack:
+            elif self.nav:
                 self.scene.handle_event(event)
         if status:
             # Every scene hears about plugs and unplugs, not only the top one: a kit pulled
             # while the pause menu is open must still show on the play screen below it.
-            for scene in list(self.stack):
+            for scene in self.nav.scenes:
                 scene.on_midi_status(status)
-        if hits and self.stack and self.scene.wants_hits:
+        if hits and self.nav and self.scene.wants_hits:
             self.scene.on_raw_hits(hits)
 
     def _update(self, dt: float) -> None:
-        if self.stack:
+        if self.nav:
             self.scene.update(dt)
 
     def _render(self) -> None:
-        if not self.render_enabled or not self.stack:
+        if not self.render_enabled or not self.nav:
             return
-        first = len(self.stack) - 1
-        while first > 0 and self.stack[first].overlay:
+        scenes = self.nav.scenes
+        first = len(scenes) - 1
+        while first > 0 and scenes[first].overlay:
             first -= 1
-        for scene in self.stack[first:]:
+        for scene in scenes[first:]:
             scene.draw(self.screen)
         pygame.display.flip()
 
@@ -195,7 +182,7 @@ class App:
         pacer = FramePacer(self.frame_rate())
         last = time.perf_counter()
         self._render()
-        while self.running and self.stack:
+        while self.running and self.nav:
             pacer.wait_for_next_frame(poll=self._poll)
             now = time.perf_counter()
             dt, last = min(now - last, 0.25), now
@@ -210,6 +197,5 @@ class App:
         return 0
 
     def close(self) -> None:
-        while self.stack:
-            self.stack.pop().leave()
+        self.nav.close_all()
         pygame.display.quit()

@@ -94,7 +94,8 @@ class Playfield:
         self.highways = tuple(HighwayView(self.geometry[p], th, th.player_colors[p]) for p in (0, 1))
         self.notes = tuple(NoteLayer(sess.tracks[p], self.geometry[p]) for p in (0, 1))
         self.effects = tuple(HighwayEffects(self.geometry[p], th) for p in (0, 1))
-        self.huds = tuple(PlayerHud(lay.huds[p], th, self.player_names[p], th.player_colors[p], s)
+        self.huds = tuple(PlayerHud(lay.huds[p], th, self.player_names[p], th.player_colors[p], s,
+                                    sess.rules.max_multiplier)
                           for p in (0, 1))
         self.sync_meter = SyncMeter(lay.sync_meter, th, sess.rules, s, self.geometry[0].hit_y,
                                     lay.huds[0].y, th.player_colors, ("P1", "P2"))

@@ -19,8 +19,9 @@ make no sound, a keyboard player's do" must be checkable on all three.
 from __future__ import annotations
 
 import time
-from typing import Any, Protocol
+from typing import Protocol
 
+from duet_drums.app.protocols import AudioEngineView
 from duet_drums.core.kit import Piece
 
 
@@ -133,7 +134,7 @@ class WallTransport:
 class AudioTransport:
     """The audio engine's song clock and mixer (backing already loaded by the caller)."""
 
-    def __init__(self, engine: Any, speed: float = 1.0):
+    def __init__(self, engine: AudioEngineView, speed: float = 1.0):
         self.engine = engine
         self.speed = speed
         self.hits_sounded = [0, 0]
@@ -162,10 +163,10 @@ class AudioTransport:
         pass
 
     def now(self) -> float:
-        return float(self.engine.clock.now())
+        return self.engine.clock.now()
 
     def song_time_at(self, stamp_ns: int) -> float:
-        return float(self.engine.clock.song_time_at(stamp_ns))
+        return self.engine.clock.song_time_at(stamp_ns)
 
     def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
         self.hits_sounded[player] += 1

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pygame
 
 from duet_drums.app.theme import RGB, Theme
 
+T = TypeVar("T")
 Anchor = str  # any pygame.Rect position attribute: "topleft", "center", "midtop", ...
 
 
@@ -243,7 +245,7 @@ class TextEntry:
         return f"{self.text}_"
 
 
-def cycle(options: Sequence[str], current: str, step: int) -> str:
+def cycle(options: Sequence[T], current: T, step: int) -> T:
     """The option `step` places after `current` (wrapping); unknown current -> first."""
     if not options:
         return current

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from duet_drums.audio import mixer as mx
 from duet_drums.audio.backing import BackingVolumes, render_backing
 from duet_drums.audio.clock import SongClock
 from duet_drums.audio.device import AudioOpenError, OutputDevice, SdlOutput, SilentFeeder
@@ -123,7 +124,7 @@ class AudioEngine:
     def load_song(self, track: BackingTrack) -> None:
         if track.sample_rate != self.sample_rate:
             raise ValueError(f"track is at {track.sample_rate} Hz, the device at {self.sample_rate} Hz")
-        self.mixer.command("load", track)
+        self.mixer.command(mx.Load(track))
         # Until the next buffer applies it, the clock already shows the track's start,
         # for every frame (the mixer's own anchor, same values, replaces it from its frame
         # on, so there is nothing to race with).
@@ -132,19 +133,19 @@ class AudioEngine:
 
     def start(self) -> None:
         """Play the loaded track from its first sample (the count-in)."""
-        self.mixer.command("start")
+        self.mixer.command(mx.Start())
 
     def pause(self) -> None:
-        self.mixer.command("pause")
+        self.mixer.command(mx.Pause())
 
     def resume(self) -> None:
-        self.mixer.command("resume")
+        self.mixer.command(mx.Resume())
 
     def stop(self) -> None:
-        self.mixer.command("stop")
+        self.mixer.command(mx.Stop())
 
     def seek(self, song_time: float) -> None:
-        self.mixer.command("seek", float(song_time))
+        self.mixer.command(mx.Seek(float(song_time)))
 
     @property
     def clock(self) -> SongClock:
@@ -190,7 +191,8 @@ class AudioEngine:
         target = int(self._clock.device_frame_at(stamp)) + self.buffer_frames
         latest = self._frames + self.buffer_frames - 1
         start = min(target, latest)
-        self.mixer.command("voice", make_voice(sample, velocity_gain(velocity), player, start, Piece(piece)))
+        voice = make_voice(sample, velocity_gain(velocity), player, start, Piece(piece))
+        self.mixer.command(mx.AddVoice(voice))
 
     def set_volumes(self, master: float | None = None, backing: float | None = None,
                     hits: float | None = None, click: float | None = None) -> None:

@@ -6,6 +6,10 @@ directly. The game thread never touches the mixer's state: it queues commands (a
 appends and pops are atomic) that the next `render` applies *at that buffer's first
 frame*. That frame is also where the mixer tells the song clock that the timeline
 changed (start, pause, resume, seek), so the clock is exact to the sample in audio terms.
+
+Commands are small frozen dataclasses (`MixerCommand`), matched exhaustively with
+`assert_never`: a command kind nobody handles fails the type check, and a mistyped one
+cannot be queued at all (round one's bare strings were dropped silently).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -51,11 +55,61 @@ class Gains:
     hits: float = 0.8
 
 
+@dataclass(frozen=True, slots=True)
+class Load:
+    """Make `track` the backing, stopped at its start."""
+
+    track: BackingTrack
+
+
+@dataclass(frozen=True, slots=True)
+class Unload:
+    """No backing at all (song time stands at 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Play the backing from its first sample (the count-in)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Back to the track's start, silent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Seek:
+    song_time: float
+
+
+@dataclass(frozen=True, slots=True)
+class SetGains:
+    gains: Gains
+
+
+@dataclass(frozen=True, slots=True)
+class AddVoice:
+    voice: Voice
+
+
+MixerCommand = Load | Unload | Start | Pause | Resume | Stop | Seek | SetGains | AddVoice
+
+
 class Mixer:
     def __init__(self, sample_rate: int, clock: SongClock):
         self.sample_rate = sample_rate
         self.clock = clock
-        self._cmds: deque[tuple[str, Any]] = deque()
+        self._cmds: deque[MixerCommand] = deque()
         self.track: BackingTrack | None = None
         self.pos = 0  # track frame that the next buffer starts with
         self.state = "stopped"  # "stopped" | "playing" | "paused"
@@ -65,16 +119,15 @@ class Mixer:
         self.clipped_frames = 0
 
     # -- game thread: queue commands ---------------------------------------------------
-    def command(self, name: str, arg: Any = None) -> None:
-        self._cmds.append((name, arg))
+    def command(self, cmd: MixerCommand) -> None:
+        self._cmds.append(cmd)
 
     # -- audio thread --------------------------------------------------------------------
     def render(self, out: F32, device_frame: int) -> None:
         """Fill `out` (n, 2) float32 with the next n frames, starting at `device_frame`."""
         n = len(out)
         while self._cmds:
-            name, arg = self._cmds.popleft()
-            self._apply(name, arg, device_frame)
+            self._apply(self._cmds.popleft(), device_frame)
         out.fill(0.0)
         track = self.track
         if track is not None and self.state == "playing":
@@ -94,37 +147,48 @@ class Mixer:
             self.clipped_frames += n
             np.clip(out, -1.0, 1.0, out=out)
 
-    def _apply(self, name: str, arg: Any, frame: int) -> None:
-        track = self.track
-        if name == "load":
-            self.track, self.pos, self.state, self.finished = arg, 0, "stopped", False
-            self.clock.set_anchor(frame, arg.start_time, 0.0, jump=True)
-        elif name == "gains":
-            self.gains = arg
-        elif name == "voice":
-            self._add_voice(arg)
-        elif name == "unload":
-            self.track, self.state, self.finished = None, "stopped", False
-            self.clock.set_anchor(frame, 0.0, 0.0, jump=True)
-        elif track is None:
-            return
-        elif name == "start":
-            self.pos, self.state, self.finished = 0, "playing", False
-            self.clock.set_anchor(frame, track.start_time, self._rate(track), jump=True)
-        elif name == "pause" and self.state == "playing":
-            self.state = "paused"
-            self.clock.set_anchor(frame, track.song_time_of(self.pos), 0.0)
-        elif name == "resume" and self.state == "paused":
-            self.state = "playing"
-            self.clock.set_anchor(frame, track.song_time_of(self.pos), self._rate(track))
-        elif name == "stop":
-            self.pos, self.state, self.finished = 0, "stopped", False
-            self.clock.set_anchor(frame, track.start_time, 0.0, jump=True)
-        elif name == "seek":
-            self.pos = track.frame_of(float(arg))
-            self.finished = self.pos >= track.frames
-            rate = self._rate(track) if self.state == "playing" else 0.0
-            self.clock.set_anchor(frame, track.song_time_of(self.pos), rate, jump=True)
+    def _apply(self, cmd: MixerCommand, frame: int) -> None:
+        match cmd:
+            case Load(track):
+                self.track, self.pos, self.state, self.finished = track, 0, "stopped", False
+                self.clock.set_anchor(frame, track.start_time, 0.0, jump=True)
+            case SetGains(gains):
+                self.gains = gains
+            case AddVoice(voice):
+                self._add_voice(voice)
+            case Unload():
+                self.track, self.state, self.finished = None, "stopped", False
+                self.clock.set_anchor(frame, 0.0, 0.0, jump=True)
+            case Start() | Pause() | Resume() | Stop() | Seek():
+                if self.track is not None:
+                    self._transport(cmd, self.track, frame)
+            case _:
+                assert_never(cmd)
+
+    def _transport(self, cmd: Start | Pause | Resume | Stop | Seek, track: BackingTrack, frame: int) -> None:
+        """Commands that move the loaded track's timeline (ignored with no track)."""
+        match cmd:
+            case Start():
+                self.pos, self.state, self.finished = 0, "playing", False
+                self.clock.set_anchor(frame, track.start_time, self._rate(track), jump=True)
+            case Pause():
+                if self.state == "playing":
+                    self.state = "paused"
+                    self.clock.set_anchor(frame, track.song_time_of(self.pos), 0.0)
+            case Resume():
+                if self.state == "paused":
+                    self.state = "playing"
+                    self.clock.set_anchor(frame, track.song_time_of(self.pos), self._rate(track))
+            case Stop():
+                self.pos, self.state, self.finished = 0, "stopped", False
+                self.clock.set_anchor(frame, track.start_time, 0.0, jump=True)
+            case Seek(song_time):
+                self.pos = track.frame_of(float(song_time))
+                self.finished = self.pos >= track.frames
+                rate = self._rate(track) if self.state == "playing" else 0.0
+                self.clock.set_anchor(frame, track.song_time_of(self.pos), rate, jump=True)
+            case _:
+                assert_never(cmd)
 
     def _rate(self, track: BackingTrack) -> float:
         return track.speed / self.sample_rate

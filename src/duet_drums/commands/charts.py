@@ -54,7 +54,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print(f"no charts in {folder}", file=sys.stderr)
         return 1
     broken = 0
-    rows = []
+    rows: list[dict[str, object]] = []  # one JSON object per file (--json)
     for path in files:
         try:
             chart = load_chart(path)

@@ -12,10 +12,10 @@ import queue
 import time
 from typing import Any
 
+from duet_drums.inputs.input_queue import InputQueue
 from duet_drums.inputs.midi_inputs import MidiInputs, MidiStatus
 from duet_drums.inputs.midi_reader import TapEvent
 from duet_drums.inputs.notemaps import PRESET_LABELS
-from duet_drums.inputs.raw import RawHit
 from duet_drums.settings import load_settings
 
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     settings, warning = load_settings()
     if warning:
         print(f"warning: {warning}")
-    hits: queue.SimpleQueue[RawHit] = queue.SimpleQueue()
+    hits: InputQueue = queue.SimpleQueue()
     inputs = MidiInputs(settings.midi, hits)
     inputs.start()
     try:

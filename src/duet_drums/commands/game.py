@@ -17,15 +17,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from duet_drums.commands.args import part_difficulty
 
 if TYPE_CHECKING:
     from duet_drums.app.context import AppContext
+    from duet_drums.app.play_setup import PlaySetup
+    from duet_drums.core.result import Result
 
 INPUTS = ("keyboard", "midi", "ai")
 HEADLESS_STEP_S = 1 / 60
+# Song time a headless run may take beyond the chart's length (count-in, the last
+# note's window, the grace before the results) before it is called stuck.
+HEADLESS_MARGIN_S = 30.0
 
 
 
@@ -40,7 +45,7 @@ def _speed(text: str) -> float:
     return value
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     game = sub.add_parser("game", help="start the game on the title screen (same as no command)")
     game.add_argument("--fps", type=int, default=None,
                       help="frame rate cap; 0 = uncapped (default: the settings' FPS limit)")
@@ -112,7 +117,7 @@ def no_screen_reason() -> str | None:
 
 def run_default(fps: int | None = None) -> int:
     from duet_drums.app.main import App
-    from duet_drums.app.scenes.title import TitleScene
+    from duet_drums.app.routes import Title
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     why = no_screen_reason()
@@ -122,7 +127,7 @@ def run_default(fps: int | None = None) -> int:
     ctx = _context(False, fps)
     app = App(ctx)
     try:
-        app.push(TitleScene(app))
+        app.nav.push(Title())
         return app.run()
     finally:
         app.close()
@@ -139,8 +144,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         os.environ["SDL_AUDIODRIVER"] = "dummy"
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from duet_drums.app.catalog import resolve
-    from duet_drums.app.scenes.play import PlayerChoice, PlaySetup, section_bounds
+    from duet_drums.app.play_setup import PlayerChoice, PlaySetup
     from duet_drums.core.chart import ChartError
+    from duet_drums.core.practice import section_bounds
 
     try:
         entry = resolve(args.chart)
@@ -183,32 +189,32 @@ def cmd_play(args: argparse.Namespace) -> int:
         ctx.close()
 
 
-def _write_result(result: Any, path: str) -> None:
+def _write_result(result: Result, path: str) -> None:
     from duet_drums.core.atomic import atomic_write_text
 
     atomic_write_text(path, result.model_dump_json(indent=2))
 
 
-def _play_window(ctx: AppContext, setup: Any, result_out: str | None = None,
+def _play_window(ctx: AppContext, setup: PlaySetup, result_out: str | None = None,
                  exit_after_song: bool = False) -> int:
     from duet_drums.app.main import App
-    from duet_drums.app.scenes.play import PlayScene
+    from duet_drums.app.routes import Play
 
     app = App(ctx)
     try:
-        scene = PlayScene(app, setup)
-        app.push(scene)
+        app.nav.push(Play(setup))
         if result_out or exit_after_song:
             done = False
 
             def after_song(app: App) -> None:
                 # Runs after every frame; acts once, on the frame the results appeared.
                 nonlocal done
-                if done or scene.result is None:
+                finished = ctx.runs.last
+                if done or finished is None:
                     return
                 done = True
                 if result_out:
-                    _write_result(scene.result, result_out)
+                    _write_result(finished.result, result_out)
                 if exit_after_song:
                     app.quit()
 
@@ -218,25 +224,25 @@ def _play_window(ctx: AppContext, setup: Any, result_out: str | None = None,
         app.close()
 
 
-def _play_headless(ctx: AppContext, setup: Any, result_out: str | None = None) -> int:
+def _play_headless(ctx: AppContext, setup: PlaySetup, result_out: str | None = None) -> int:
     from duet_drums.app.main import App
-    from duet_drums.app.scenes.play import PlayScene
+    from duet_drums.app.routes import Play
 
     if setup.loop_section is not None:
         print("error: --section loops forever; it cannot be played --headless", file=sys.stderr)
         return 2
     app = App(ctx, render=False)
     try:
-        scene = PlayScene(app, setup)
-        app.push(scene)
-        limit = int((scene.end_time - scene.start_time) / setup.speed / HEADLESS_STEP_S) + 10
-        app.run_steps(limit, HEADLESS_STEP_S, until=lambda: scene.result is not None)
-        if scene.result is None:
+        app.nav.push(Play(setup))
+        limit = int((setup.entry.duration_s + HEADLESS_MARGIN_S) / setup.speed / HEADLESS_STEP_S)
+        app.run_steps(limit, HEADLESS_STEP_S, until=lambda: ctx.runs.last is not None)
+        finished = ctx.runs.last
+        if finished is None:
             print("error: the song did not finish", file=sys.stderr)
             return 1
         if result_out:
-            _write_result(scene.result, result_out)
-        print(scene.result.model_dump_json(indent=2))
+            _write_result(finished.result, result_out)
+        print(finished.result.model_dump_json(indent=2))
         return 0
     finally:
         app.close()

@@ -9,6 +9,7 @@ seed plays the same performance every time.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,13 +47,36 @@ def bot_hits(track: NoteTrack, player: int, *, mean_offset: float = 0.0, sigma: 
     return hits
 
 
+@dataclass(frozen=True, slots=True)
+class BotProfile:
+    """How a bot drums: a mean lean (`mean_offset`, seconds, negative = early), a spread
+    (`sigma`, seconds), the share of notes it skips, and whether it plays the chart's
+    dynamics (a kit player) or none (a keyboard player)."""
+
+    mean_offset: float = 0.0
+    sigma: float = 0.0
+    miss_rate: float = 0.0
+    velocity_from_chart: bool = True
+
+    def hits(self, track: NoteTrack, player: int, seed: int = 0) -> list[Hit]:
+        return bot_hits(track, player, mean_offset=self.mean_offset, sigma=self.sigma,
+                        miss_rate=self.miss_rate, seed=seed, velocity_from_chart=self.velocity_from_chart)
+
+
+# The AI partner and the autoplay bots, per player: a steady, slightly human drummer
+# each. P1's bot leans a touch early and P2's a touch late so the sync meter has
+# something to show.
+AI_PARTNER_PROFILES: tuple[BotProfile, BotProfile] = (
+    BotProfile(mean_offset=-0.004, sigma=0.010, miss_rate=0.01),
+    BotProfile(mean_offset=0.005, sigma=0.014, miss_rate=0.02),
+)
+
+
 class BotPlayer:
     """Hands out a bot's hits as the song clock reaches them (the live AI partner)."""
 
-    def __init__(self, track: NoteTrack, player: int, *, mean_offset: float = 0.0, sigma: float = 0.0,
-                 miss_rate: float = 0.0, seed: int = 0, velocity_from_chart: bool = True):
-        self.hits = bot_hits(track, player, mean_offset=mean_offset, sigma=sigma, miss_rate=miss_rate,
-                             seed=seed, velocity_from_chart=velocity_from_chart)
+    def __init__(self, track: NoteTrack, player: int, profile: BotProfile = BotProfile(), seed: int = 0):
+        self.hits = profile.hits(track, player, seed)
         self._times = [h.t for h in self.hits]
         self._next = 0
 

@@ -3,7 +3,13 @@
 Everything the engine decides is a pure function of (chart, rules, players, hit stream),
 so a replay stores only those inputs plus the chart's content hash: re-scoring against
 an edited chart would silently produce a different result, so it is refused unless
-forced. Hits are stored compactly as `[player, piece, t, velocity|null, source]`.
+forced. The rules are stored whole (format 2: every window, point value, multiplier step,
+sync threshold and duet bonus constant), so changing a scoring number in a later version
+changes new games only, never an old score. Format 1 (round one) stored only the
+strictness name; those replays re-score under `round_one_rules`, the numbers round one
+played by, pinned here and never to be edited.
+
+Hits are stored compactly as `[player, piece, t, velocity|null, source]`.
 `late` lists the few hits that reached the live session after it had already advanced
 past them, with the horizon it had reached (see `DuetSession`), so even those re-score
 identically.
@@ -21,21 +27,41 @@ import zlib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from duet_drums.core.atomic import atomic_write_bytes
 from duet_drums.core.chart import Chart, chart_hash
 from duet_drums.core.hits import Hit, HitSource
 from duet_drums.core.kit import Piece
 from duet_drums.core.result import Result
-from duet_drums.core.rules import rules_for
+from duet_drums.core.rules import RULE_FIELDS, Rules, StrictnessPreset, rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
 
-REPLAY_FORMAT = 1
+REPLAY_FORMAT: Literal[2] = 2
+READABLE_FORMATS = (1, 2)
 # Horizons are finite in the file (JSON has no infinity); anything past the song works.
 _MAX_HORIZON = 1e300
 
 CompactHit = tuple[int, Piece, float, int | None, HitSource]
+
+# What every format-1 replay was scored under. Written out in full on purpose: these must
+# not follow the defaults in `core.rules` when those change.
+ROUND_ONE_BASE = Rules(
+    perfect=0.025, great=0.050, good=0.090, miss=0.135, sync_full=0.010, sync_none=0.050,
+    strictness="standard", points=(100, 70, 40, 0), accuracy_weights=(1.0, 0.75, 0.5, 0.0),
+    combo_per_multiplier_step=10, max_multiplier=4, dynamics_bonus=20,
+    accent_hit_min_velocity=100, ghost_hit_max_velocity=60,
+    duet_streak=4, duet_min_credit=0.5, duet_bonus=50,
+)
+ROUND_ONE_PRESETS: dict[str, StrictnessPreset] = {
+    "relaxed": StrictnessPreset(1.4, 0.020, 0.080),
+    "standard": StrictnessPreset(1.0, 0.010, 0.050),
+    "strict": StrictnessPreset(0.7, 0.005, 0.030),
+}
+
+
+def round_one_rules(strictness: str) -> Rules:
+    return rules_for(strictness, ROUND_ONE_BASE, ROUND_ONE_PRESETS)
 
 
 class ReplayError(Exception):
@@ -59,15 +85,49 @@ class ReplayPlayer(BaseModel):
 
 class Replay(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    format: Literal[1] = 1
+    format: Literal[1, 2] = REPLAY_FORMAT
     chart_id: str
     chart_hash: str
     players: list[ReplayPlayer] = Field(min_length=2, max_length=2)
     strictness: str = "standard"
+    # Format 2: the rules it was scored under, every field written out. Format 1: absent.
+    rules: Rules | None = None
     calibration: dict[str, Any] = Field(default_factory=dict)
     created: str = ""
     hits: list[CompactHit] = Field(default_factory=list)
     late: list[tuple[int, float]] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rules_match_the_format(cls, data: Any) -> Any:
+        """Format 2 must spell out every rule (a missing one would silently take today's
+        default); format 1 has none to spell out."""
+        if not isinstance(data, dict):
+            return data
+        rules = data.get("rules")
+        if data.get("format", REPLAY_FORMAT) == 1:
+            if rules is not None:
+                raise ValueError("rules: format 1 replays carry no rules (format 2 does)")
+        elif isinstance(rules, Rules):
+            pass
+        elif not isinstance(rules, dict):
+            raise ValueError("rules: missing (a format 2 replay carries the rules it was scored under)")
+        else:
+            missing = [name for name in RULE_FIELDS if name not in rules]
+            if missing:
+                raise ValueError(f"rules: missing {', '.join(missing)}")
+        return data
+
+    @model_validator(mode="after")
+    def _one_strictness(self) -> Replay:
+        if self.rules is not None and self.rules.strictness != self.strictness:
+            raise ValueError(f"strictness: {self.strictness!r}, but rules.strictness is "
+                             f"{self.rules.strictness!r}")
+        return self
+
+    def scoring_rules(self) -> Rules:
+        """The rules to re-score under: the replay's own, or round one's for format 1."""
+        return self.rules if self.rules is not None else round_one_rules(self.strictness)
 
     def hit_objects(self) -> list[Hit]:
         return [Hit(p, piece, t, v, src) for p, piece, t, v, src in self.hits]
@@ -81,6 +141,7 @@ def replay_from_session(session: DuetSession, chart_id: str, created: str = "",
         players=[ReplayPlayer(part=s.part, difficulty=s.difficulty, layout=s.layout, name=s.name)
                  for s in session.players],
         strictness=session.rules.strictness,
+        rules=session.rules,
         calibration=dict(calibration or {}),
         created=created,
         hits=[(h.player, h.piece, h.t, h.velocity, h.source) for h in session.hits],
@@ -112,16 +173,18 @@ def parse_replay(data: Any, file: str = "<replay>") -> Replay:
         raise ReplayError(file, "a replay must be a JSON object")
     if "format" not in data:
         raise ReplayError(file, f"format: missing replay format version (this game reads {REPLAY_FORMAT})")
-    if data["format"] != REPLAY_FORMAT:
+    if data["format"] not in READABLE_FORMATS:
         raise ReplayError(file, f"format: unsupported replay format {data['format']!r}; "
-                                f"this game reads format {REPLAY_FORMAT}")
+                                f"this game reads formats {', '.join(map(str, READABLE_FORMATS))}")
     try:
         return Replay.model_validate(data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r})"
-            lines.append(f"{_loc(tuple(err['loc']))}: {err['msg']}{shown}")
+            where = _loc(tuple(err["loc"]))
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {msg}{shown}" if where else f"{msg}{shown}")
         raise ReplayError(file, "; ".join(lines)) from None
 
 
@@ -167,8 +230,7 @@ def replay_session(replay: Replay, chart: Chart, *, force: bool = False,
             "re-scoring would not reproduce the original result — use --force to re-score anyway",
         )
     try:
-        rules = rules_for(replay.strictness)
-        session = DuetSession(chart, [p.setup() for p in replay.players], rules)
+        session = DuetSession(chart, [p.setup() for p in replay.players], replay.scoring_rules())
     except ValueError as exc:
         raise ReplayError(name, str(exc)) from None
     late = dict(replay.late)

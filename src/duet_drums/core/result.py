@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict
 from duet_drums.core.chart import Chart
 from duet_drums.core.notes import NoteTrack
 from duet_drums.core.rules import JUDGEMENT_ORDER, MISS_INDEX, Judgement, Rules
-from duet_drums.core.score import PlayerStats, accuracy_percent
-from duet_drums.core.sync import SyncState, Unisons, leader_of
+from duet_drums.core.score import PlayerStats
+from duet_drums.core.sync import SyncState, Unisons
 from duet_drums.core.tempo import TempoMap
 
 RESULT_VERSION = 1
@@ -107,7 +107,7 @@ def player_result(name: str, track: NoteTrack, stats: PlayerStats, layout: str) 
     ]
     return PlayerResult(
         name=name, part=track.part, difficulty=track.difficulty, layout=layout,
-        score=stats.score, accuracy=accuracy_percent(counts), counts=counts,
+        score=stats.score, accuracy=stats.rules.accuracy_percent(counts), counts=counts,
         max_combo=stats.max_combo, overhits=stats.overhits, notes=len(track),
         mean_error_ms=mean, std_error_ms=std, early=stats.early, late=stats.late,
         longest_perfect_streak=stats.longest_perfect_streak,
@@ -165,7 +165,7 @@ def sync_result(chart: Chart, tempo_map: TempoMap, unisons: Unisons, state: Sync
         unisons=n,
         missed_unisons=sum(1 for a in asynchronies if a is None),
         mean_asynchrony_ms=mean, std_asynchrony_ms=std,
-        leader=leader_of(mean, rules),
+        leader=rules.leader_of(mean),
         timeline=[(t, None if a is None else a * 1000.0, c)
                   for t, a, c in zip(unisons.times.tolist(), asynchronies, credits, strict=True)],
         sections=sections,

@@ -1,7 +1,8 @@
 """Per-player points, combo and running statistics.
 
-Points reward timing (Perfect 100, Great 70, Good 40) times a multiplier that grows
-with the combo, so a long clean run is worth more than scattered good hits. The
+Points reward timing (by default Perfect 100, Great 70, Good 40) times a multiplier that
+grows with the combo, so a long clean run is worth more than scattered good hits. Every
+number comes from the session's `Rules`, so a replay re-scores under its own. The
 multiplier applied to a note is the one showing on the HUD when it was hit (the combo
 *before* that note), so the player is never surprised by the number they were shown.
 Dynamics earn a flat bonus, not multiplied: it rewards touch, not streaks.
@@ -12,42 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from duet_drums.core.kit import ACCENT_HIT_MIN_VELOCITY, GHOST_HIT_MAX_VELOCITY, Dynamic, dynamic_of
-from duet_drums.core.rules import JUDGEMENT_ORDER, Judgement
-
-BASE_POINTS: dict[Judgement, int] = {
-    Judgement.PERFECT: 100, Judgement.GREAT: 70, Judgement.GOOD: 40, Judgement.MISS: 0,
-}
-ACCURACY_WEIGHTS: dict[Judgement, float] = {
-    Judgement.PERFECT: 1.0, Judgement.GREAT: 0.75, Judgement.GOOD: 0.5, Judgement.MISS: 0.0,
-}
-COMBO_PER_MULTIPLIER_STEP = 10
-MAX_MULTIPLIER = 4
-DYNAMICS_BONUS = 20
-
-
-def multiplier_for(combo: int) -> int:
-    return min(MAX_MULTIPLIER, 1 + combo // COMBO_PER_MULTIPLIER_STEP)
-
-
-def dynamics_bonus(note_velocity: int | None, hit_velocity: int | None) -> int:
-    """Bonus for playing an accent loud or a ghost soft; keyboards (no velocity) get none."""
-    if hit_velocity is None or not note_velocity:
-        return 0
-    dynamic = dynamic_of(note_velocity)
-    if dynamic is Dynamic.ACCENT and hit_velocity >= ACCENT_HIT_MIN_VELOCITY:
-        return DYNAMICS_BONUS
-    if dynamic is Dynamic.GHOST and hit_velocity <= GHOST_HIT_MAX_VELOCITY:
-        return DYNAMICS_BONUS
-    return 0
-
-
-def accuracy_percent(counts: dict[Judgement, int]) -> float:
-    """Weighted share of judged notes; 100 when nothing is judged yet (nothing missed)."""
-    judged = sum(counts.values())
-    if judged == 0:
-        return 100.0
-    return 100.0 * sum(ACCURACY_WEIGHTS[j] * n for j, n in counts.items()) / judged
+from duet_drums.core.rules import DEFAULT_RULES, JUDGEMENT_ORDER, Judgement, Rules
 
 
 @dataclass
@@ -57,6 +23,7 @@ class PlayerStats:
     timing); early/late count every hit that was not Perfect, misses included."""
 
     notes: int = 0
+    rules: Rules = DEFAULT_RULES
     score: int = 0
     combo: int = 0
     max_combo: int = 0
@@ -82,7 +49,7 @@ class PlayerStats:
 
     @property
     def accuracy(self) -> float:
-        return accuracy_percent(self.counts)
+        return self.rules.accuracy_percent(self.counts)
 
     @property
     def mean_error_ms(self) -> float | None:
@@ -115,13 +82,14 @@ class PlayerStats:
         self._err_n += 1
         self._err_sum += error
         self._err_sq += error * error
-        bonus = dynamics_bonus(note_velocity, hit_velocity)
-        points = BASE_POINTS[judgement] * self.multiplier + bonus
+        rules = self.rules
+        bonus = rules.dynamics_bonus_for(note_velocity, hit_velocity)
+        points = rules.points_for(judgement) * self.multiplier + bonus
         self.dynamics_bonus_points += bonus
         self.score += points
         self.combo += 1
         self.max_combo = max(self.max_combo, self.combo)
-        self.multiplier = multiplier_for(self.combo)
+        self.multiplier = rules.multiplier_for(self.combo)
         return points, None
 
     def record_overhit(self) -> int | None:

@@ -31,7 +31,7 @@ from duet_drums.core.notes import NoteTrack
 from duet_drums.core.result import Result, player_result, sync_result
 from duet_drums.core.rules import Judgement, Rules, rules_for
 from duet_drums.core.score import PlayerStats
-from duet_drums.core.sync import SyncState, SyncTracker, duet_bonus_points
+from duet_drums.core.sync import SyncState, SyncTracker
 from duet_drums.core.tempo import TempoMap
 
 STANDARD_RULES = rules_for("standard")
@@ -57,7 +57,7 @@ class DuetSession:
         built = [NoteTrack.build(chart, p.part, p.difficulty, p.layout, self.tempo_map) for p in players]
         self.tracks: tuple[NoteTrack, NoteTrack] = (built[0], built[1])
         self.stats: tuple[PlayerStats, PlayerStats] = (
-            PlayerStats(notes=len(built[0])), PlayerStats(notes=len(built[1])))
+            PlayerStats(notes=len(built[0]), rules=rules), PlayerStats(notes=len(built[1]), rules=rules))
         self._judges = (LaneJudge(built[0], rules), LaneJudge(built[1], rules))
         self._sync = SyncTracker(self.tracks, rules)
         self.sync: SyncState = self._sync.state
@@ -152,7 +152,7 @@ class DuetSession:
     def _unisons(self, p: int, i: int, missed: bool, hit_time: float | None, events: list[Event]) -> None:
         for ev in self._sync.note_judged(p, i, missed, hit_time):
             if ev.duet_active:
-                bonus = duet_bonus_points(ev.credit)
+                bonus = self.rules.duet_bonus_points(ev.credit)
                 self.stats[0].add_duet_bonus(bonus)
                 self.stats[1].add_duet_bonus(bonus)
             events.append(ev)

@@ -23,25 +23,9 @@ import numpy.typing as npt
 
 from duet_drums.core.events import UnisonJudged
 from duet_drums.core.notes import NoteTrack
-from duet_drums.core.rules import Rules
+from duet_drums.core.rules import Leader, Rules
 
-RUNNING_WINDOW = 8        # unisons averaged by the live asynchrony meter
-DUET_STREAK = 4           # consecutive unisons with credit >= DUET_MIN_CREDIT to activate
-DUET_MIN_CREDIT = 0.5
-DUET_BONUS = 50           # points to each player per unison while active, x credit
-
-
-def duet_bonus_points(credit: float) -> int:
-    return round(DUET_BONUS * credit)
-
-
-def leader_of(asynchrony_ms: float | None, rules: Rules) -> str:
-    """'P1'/'P2' for who plays ahead, 'together' inside full-credit sync, '' if unknown."""
-    if asynchrony_ms is None:
-        return ""
-    if abs(asynchrony_ms) < rules.sync_full * 1000.0:
-        return "together"
-    return "P2" if asynchrony_ms > 0 else "P1"
+RUNNING_WINDOW = 8        # unisons averaged by the live asynchrony meter (display only)
 
 
 @dataclass(frozen=True)
@@ -72,6 +56,7 @@ class Unisons:
             out[s:e] = u
         return out
 
+
 @dataclass
 class SyncState:
     """Live sync numbers for the HUD. `percent` is over the unisons judged so far
@@ -81,7 +66,7 @@ class SyncState:
     unisons_judged: int = 0
     percent: float = 100.0
     running_ms: float | None = None
-    leader: str = ""
+    leader: Leader = ""
     duet_active: bool = False
     duet_bonus_points: int = 0
     credits: list[float] = field(default_factory=list)
@@ -160,11 +145,12 @@ class SyncTracker:
         if a is not None:
             self._recent.append(a * 1000.0)
             st.running_ms = math.fsum(self._recent) / len(self._recent)
-            st.leader = leader_of(st.running_ms, self.rules)
-        self._streak = self._streak + 1 if credit >= DUET_MIN_CREDIT else 0
-        st.duet_active = self._streak >= DUET_STREAK
+            st.leader = self.rules.leader_of(st.running_ms)
+        rules = self.rules
+        self._streak = self._streak + 1 if credit >= rules.duet_min_credit else 0
+        st.duet_active = self._streak >= rules.duet_streak
         if st.duet_active:
-            st.duet_bonus_points += duet_bonus_points(credit)
+            st.duet_bonus_points += rules.duet_bonus_points(credit)
         return UnisonJudged(
             tick=int(self.unisons.ticks[u]), t=float(self.unisons.times[u]),
             asynchrony=a, credit=credit, duet_active=st.duet_active,

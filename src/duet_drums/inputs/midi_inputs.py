@@ -22,19 +22,22 @@ name is the key in settings, in calibration and in `RawHit.device`.
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from duet_drums.core.kit import Piece
 from duet_drums.inputs import midi_api
+from duet_drums.inputs.input_queue import InputQueue, PortEvent, drain
 from duet_drums.inputs.learn import LearnState, save_mapping
 from duet_drums.inputs.midi_reader import PortReader, ReaderConfig, TapEvent
 from duet_drums.inputs.notemaps import PRESETS, NoteMap, guess_preset, resolve_map
 from duet_drums.inputs.port_names import port_keys
-from duet_drums.inputs.raw import RawHit
 from duet_drums.settings import MidiSettings
+
+log = logging.getLogger(__name__)
 
 WATCH_INTERVAL_S = 1.0
 
@@ -57,17 +60,26 @@ class MidiStatus:
     ports: list[PortStatus]
 
 
-@dataclass(frozen=True, slots=True)
-class PortEvent:
-    kind: Literal["disconnected", "connected"]
-    port: str
-    player: int | None
+class ErrorLog:
+    """Logs each distinct failure once. The watcher polls every second: a driver that
+    keeps failing the same way must not flood the log, yet a new failure is news."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._seen: set[str] = set()
+
+    def report(self, exc: Exception) -> None:
+        text = f"{type(exc).__name__}: {exc}"
+        if text in self._seen:
+            return
+        self._seen.add(text)
+        log.warning("%s: %s (logged once; the watcher goes on)", self.what, text, exc_info=exc)
 
 
 class MidiInputs:
     """Owns the MIDI system, the per-port reader threads and the port watcher."""
 
-    def __init__(self, settings: MidiSettings, out: queue.SimpleQueue[RawHit],
+    def __init__(self, settings: MidiSettings, out: InputQueue,
                  watch_interval_s: float = WATCH_INTERVAL_S) -> None:
         self.settings = settings
         self.out = out
@@ -84,6 +96,8 @@ class MidiInputs:
         self._watcher: threading.Thread | None = None
         self._learn: LearnState | None = None
         self._monitor: queue.SimpleQueue[TapEvent] | None = None
+        self._poll_errors = ErrorLog("MIDI port watcher: re-listing ports failed")
+        self._list_errors = ErrorLog("MIDI port watcher: the MIDI system could not list its ports")
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -151,12 +165,7 @@ class MidiInputs:
             return list(port_keys(self._list_system_ports()))
 
     def drain_events(self) -> list[PortEvent]:
-        events: list[PortEvent] = []
-        while True:
-            try:
-                events.append(self._events.get_nowait())
-            except queue.Empty:
-                return events
+        return drain(self._events)
 
     def readers(self) -> dict[str, PortReader]:
         """The open readers by port (diagnostics: counts of messages, hits, errors)."""
@@ -288,15 +297,16 @@ class MidiInputs:
         while not self._stop.wait(self.watch_interval_s):
             try:
                 self.poll_ports()
-            except Exception:  # the watcher must outlive any driver hiccup
-                continue
+            except Exception as exc:  # the watcher must outlive any driver hiccup
+                self._poll_errors.report(exc)
 
     def _list_system_ports(self) -> list[str]:
         if self._lister is None:
             return []
         try:
             return list(self._lister.get_ports())
-        except Exception:
+        except Exception as exc:  # listed as "no ports": assigned kits show as unplugged
+            self._list_errors.report(exc)
             return []
 
     def _open(self, key: str, system_name: str) -> None:

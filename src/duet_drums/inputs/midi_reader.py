@@ -15,7 +15,6 @@ inside a try, and errors are only counted.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import Any, Literal
 
 from duet_drums.core.kit import Piece
 from duet_drums.inputs.debounce import Debouncer
+from duet_drums.inputs.input_queue import InputQueue
 from duet_drums.inputs.midi_messages import CONTROL_CHANGE, classify
 from duet_drums.inputs.notemaps import NoteMap, piece_for
 from duet_drums.inputs.raw import RawHit
@@ -70,7 +70,7 @@ class PortReader:
     """Reads one opened `rtmidi.MidiIn` until `stop()`; owns and finally deletes it."""
 
     def __init__(self, port: str, midi_in: Any, config: ReaderConfig,
-                 out: queue.SimpleQueue[RawHit], debounce_ms: float,
+                 out: InputQueue, debounce_ms: float,
                  tap: Tap | None = None) -> None:
         self.port = port
         self.config = config

@@ -1,1 +1,2 @@
-"""One module per screen; each is a `Scene` the App stacks (see `base`)."""
+"""One module per screen; each is a `Scene` the navigator opens by route (`app/registry.py`
+says which scene shows which route). Scene modules import `base` and never each other."""

@@ -4,19 +4,26 @@ A scene receives input (pygame events and, when it asks for them, stamped drum h
 is updated once per frame with the frame's duration, and draws itself. Scenes never
 sleep, never read the wall clock for game time and never pump pygame events themselves:
 the App owns the loop, which is what lets tests step whole scenes at a fixed rate.
+
+A scene is built by the registry as `SceneClass(nav, ctx, route)`: the navigator to go
+elsewhere (by route, see `app/navigator.py`), the shared services, and the route value
+that opened it. Scenes never import each other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
 
+from duet_drums.inputs.input_queue import PortEvent
 from duet_drums.inputs.raw import RawHit
 
 if TYPE_CHECKING:
     from duet_drums.app.context import AppContext
-    from duet_drums.app.main import App
+    from duet_drums.app.navigator import Navigator
+    from duet_drums.app.routes import Route
     from duet_drums.app.widgets import Menu
 
 
@@ -27,12 +34,13 @@ class Scene:
     # (play, practice, calibration); other scenes get plain key events for every key.
     wants_hits: bool = False
 
-    def __init__(self, app: App):
-        self.app = app
+    def __init__(self, nav: Navigator, ctx: AppContext) -> None:
+        self.nav = nav
+        self.ctx = ctx
 
-    @property
-    def ctx(self) -> AppContext:
-        return self.app.ctx
+    def opens(self, route: Route) -> Callable[[], None]:
+        """A menu action that opens `route` on top of this scene."""
+        return lambda: self.nav.push(route)
 
     def enter(self) -> None:
         """Became the top scene (pushed, or uncovered by a pop)."""
@@ -46,7 +54,7 @@ class Scene:
     def on_raw_hits(self, raws: list[RawHit]) -> None:
         """Drum hits from keyboard and MIDI, in arrival order (only when `wants_hits`)."""
 
-    def on_midi_status(self, events: list[object]) -> None:
+    def on_midi_status(self, events: list[PortEvent]) -> None:
         """Port connected/disconnected notices from the MIDI layer."""
 
     def update(self, dt: float) -> None:
@@ -69,7 +77,7 @@ class MenuScene(Scene):
     back_keys: tuple[int, ...] = (pygame.K_ESCAPE,)
 
     def back(self) -> None:
-        self.app.pop()
+        self.nav.pop()
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type != pygame.KEYDOWN:

@@ -10,19 +10,21 @@ offsets are saved into the settings' calibration and subtracted from every later
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.routes import Calibration
 from duet_drums.app.scenes.base import Scene
 from duet_drums.app.transport import AudioTransport, SteppedTransport, Transport, WallTransport
 from duet_drums.core.chart import Chart, parse_chart
-from duet_drums.inputs.calibration import estimate_offset, save_device_offset
+from duet_drums.inputs.calibration import OffsetEstimate, estimate_offset, save_device_offset
 from duet_drums.inputs.raw import RawHit
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 BPM = 100
 COUNT_IN = 4
@@ -46,15 +48,15 @@ def click_chart() -> Chart:
 class CalibrationScene(Scene):
     wants_hits = True
 
-    def __init__(self, app: App):
-        super().__init__(app)
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Calibration) -> None:
+        super().__init__(nav, ctx)
         self.chart = click_chart()
         beat = 60.0 / BPM
         self.clicks = [i * beat for i in range(BEATS)]  # the beats to tap on (after the count-in)
         self.start_at = -(COUNT_IN + 1) * beat
         self.end_at = self.clicks[-1] + 1.0
         self.taps: dict[str, list[float]] = defaultdict(list)
-        self.estimates: dict[str, Any] = {}
+        self.estimates: dict[str, OffsetEstimate] = {}
         self.state = "ready"  # ready -> running -> done
         self.saved = False
         self.transport: Transport | None = None
@@ -108,7 +110,7 @@ class CalibrationScene(Scene):
         if event.type != pygame.KEYDOWN:
             return
         if event.key == pygame.K_ESCAPE:
-            self.app.pop()
+            self.nav.pop()
         elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             if self.state == "done" and self.estimates and not self.saved:
                 self.save()

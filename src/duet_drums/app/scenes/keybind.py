@@ -7,41 +7,47 @@ menu keys it cannot give away, saves at once and has the App rebuild its key map
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.drum_order import DRUM_ORDER
+from duet_drums.app.routes import Keybind
 from duet_drums.app.scenes.base import Scene
-from duet_drums.core.kit import PIECE_LABELS, PIECES, Piece
+from duet_drums.core.kit import PIECE_LABELS, Piece
 from duet_drums.inputs.keymap import KeyMap, player_label
 from duet_drums.settings import DEFAULT_KEYS
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 # Keys the menus need; binding them would make the game unusable.
 RESERVED = frozenset({pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT,
                       pygame.K_RIGHT, pygame.K_TAB, pygame.K_KP_ENTER, pygame.K_PAUSE})
-FIVE_LANE = (Piece.KICK, Piece.SNARE, Piece.HIHAT, Piece.TOM2, Piece.CRASH)
-# The five 5-lane pieces first (what most people bind), then the full kit's extras.
-ORDER: tuple[Piece, ...] = (*FIVE_LANE, *(p for p in PIECES if p not in FIVE_LANE))
 
 
 class KeybindScene(Scene):
-    def __init__(self, app: App, player: int):
-        super().__init__(app)
-        self.player = player
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Keybind) -> None:
+        super().__init__(nav, ctx)
+        self.player = route.player
         self.waiting_for: Piece | None = None
         self.message = ""
-        items = [w.MenuItem(PIECE_LABELS[piece], lambda piece=piece: self._listen(piece),
-                            value=lambda piece=piece: self.keys_for(piece))
-                 for piece in ORDER]
-        items += [w.MenuItem("Reset to defaults", self.reset), w.MenuItem("Back", self.app.pop)]
+        items = [w.MenuItem(PIECE_LABELS[piece], self._listener(piece), value=self._keys_shown(piece))
+                 for piece in DRUM_ORDER]
+        items += [w.MenuItem("Reset to defaults", self.reset), w.MenuItem("Back", self.nav.pop)]
         self.menu = w.Menu(items, size=24, row_height=34)
 
     def keymap(self) -> KeyMap:
         return KeyMap.from_settings(self.ctx.settings)
+
+    def _listener(self, piece: Piece) -> Callable[[], None]:
+        return lambda: self._listen(piece)
+
+    def _keys_shown(self, piece: Piece) -> Callable[[], str]:
+        return lambda: self.keys_for(piece)
 
     def keys_for(self, piece: Piece) -> str:
         return ", ".join(self.keymap().keys_for(self.player, piece)) or "-"
@@ -55,7 +61,7 @@ class KeybindScene(Scene):
         players = self.ctx.settings.players
         players[0].keys, players[1].keys = keys[0], keys[1]
         self.ctx.save_settings()
-        self.app.rebuild_keymap()
+        self.ctx.keys_changed()
 
     def reset(self) -> None:
         keymap = self.keymap()
@@ -92,9 +98,10 @@ class KeybindScene(Scene):
                 self._bind(piece, event.key)
             return
         if event.key == pygame.K_ESCAPE:
-            self.app.pop()
+            self.nav.pop()
         else:
             self.menu.handle_key(event.key)
+
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme
         w.draw_background(surface, theme)

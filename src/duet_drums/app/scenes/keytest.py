@@ -13,19 +13,21 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.drum_order import DRUM_ORDER
+from duet_drums.app.routes import KeyTest
 from duet_drums.app.scenes.base import Scene
-from duet_drums.app.scenes.keybind import ORDER
 from duet_drums.core.kit import PIECE_LABELS
 from duet_drums.inputs.keymap import KeyMap, player_label
 from duet_drums.inputs.rollover import RolloverTracker
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 
 class KeyTestScene(Scene):
-    def __init__(self, app: App):
-        super().__init__(app)
+    def __init__(self, nav: Navigator, ctx: AppContext, route: KeyTest) -> None:
+        super().__init__(nav, ctx)
         # Only bound keys count: a pair report of two keys nobody plays is noise.
         self.tracker = RolloverTracker(KeyMap.from_settings(self.ctx.settings))
 
@@ -33,13 +35,13 @@ class KeyTestScene(Scene):
         """(key name, drum name) of a player's bindings: the 5-lane pads first, in the
         order the keybinding screen lists them, so the grid reads like the highway."""
         keys = self.ctx.settings.players[player].keys
-        ranked = sorted(keys.items(), key=lambda kv: ORDER.index(kv[1]))
+        ranked = sorted(keys.items(), key=lambda kv: DRUM_ORDER.index(kv[1]))
         return [(k, PIECE_LABELS[v].split(" (")[0]) for k, v in ranked]
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_ESCAPE:
-                self.app.pop()
+                self.nav.pop()
                 return
             if event.key == pygame.K_BACKSPACE:
                 self.tracker.reset()

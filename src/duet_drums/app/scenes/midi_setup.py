@@ -7,17 +7,22 @@ readers at once) and are saved to the settings file immediately.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.protocols import MidiControl
+from duet_drums.app.routes import MidiSetup
 from duet_drums.app.scenes.base import Scene
 from duet_drums.core.kit import PIECES, Piece
+from duet_drums.inputs.midi_inputs import MidiStatus
 from duet_drums.inputs.notemaps import PRESET_LABELS, PRESETS
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 OWNERS: tuple[int | None, ...] = (None, 0, 1)
 
@@ -27,9 +32,9 @@ def owner_label(player: int | None) -> str:
 
 
 class MidiSetupScene(Scene):
-    def __init__(self, app: App):
-        super().__init__(app)
-        self.midi: Any = self.ctx.midi()
+    def __init__(self, nav: Navigator, ctx: AppContext, route: MidiSetup) -> None:
+        super().__init__(nav, ctx)
+        self.midi: MidiControl | None = self.ctx.midi()
         self.ports: list[str] = []
         self.menu = w.Menu([], size=22, row_height=34)
         self.row_keys: list[tuple[str, str]] = []  # (port, setting) of each menu row
@@ -38,7 +43,7 @@ class MidiSetupScene(Scene):
         self.message = ""
         self._refresh()
 
-    def _status(self) -> Any:
+    def _status(self) -> MidiStatus | None:
         return None if self.midi is None else self.midi.status()
 
     def _refresh(self) -> None:
@@ -54,18 +59,24 @@ class MidiSetupScene(Scene):
         items: list[w.MenuItem] = []
         keys: list[tuple[str, str]] = []
         for port in ports:
-            items.append(w.MenuItem(f"{port[:28]}: player",
-                                    value=lambda port=port: owner_label(self._owner(port)),
-                                    change=lambda d, port=port: self._assign(port, d)))
-            items.append(w.MenuItem("    note map", value=lambda port=port: self._preset_label(port),
-                                    change=lambda d, port=port: self._preset(port, d)))
-            items.append(w.MenuItem("    learn pads...", lambda port=port: self._learn(port)))
+            items += self._port_items(port)
             keys += [(port, "player"), (port, "map"), (port, "learn")]
-        items += [w.MenuItem("Rescan ports", self._rescan), w.MenuItem("Back", self.app.pop)]
+        items += [w.MenuItem("Rescan ports", self._rescan), w.MenuItem("Back", self.nav.pop)]
         keys += [("", "rescan"), ("", "back")]
         selected = keys.index(was) if was in keys else min(self.menu.selected, len(items) - 1)
         self.row_keys = keys
         self.menu = w.Menu(items, selected=selected, size=22, row_height=34)
+
+    def _port_items(self, port: str) -> list[w.MenuItem]:
+        def on(action: Callable[[str, int], None]) -> Callable[[int], None]:
+            return lambda step: action(port, step)
+
+        return [
+            w.MenuItem(f"{port[:28]}: player", value=lambda: owner_label(self._owner(port)),
+                       change=on(self._assign)),
+            w.MenuItem("    note map", value=lambda: self._preset_label(port), change=on(self._preset)),
+            w.MenuItem("    learn pads...", lambda: self._learn(port)),
+        ]
 
     def status_lines(self) -> tuple[list[str], bool]:
         """The header as drawn: the MIDI system and port count, or (False) why there is
@@ -89,16 +100,24 @@ class MidiSetupScene(Scene):
         name = self.midi.preset_of(port) if self.midi is not None else "gm"
         return PRESET_LABELS.get(name, f"custom: {name}")
 
+    # Port rows exist only while the MIDI layer runs (they come from its status), so these
+    # actions always have `self.midi`; the guards keep that explicit.
     def _assign(self, port: str, step: int) -> None:
-        owner = w.cycle([str(o) for o in OWNERS], str(self._owner(port)), step)
-        self.midi.assign(port, None if owner == "None" else int(owner))
+        if self.midi is None:
+            return
+        owner = w.cycle(OWNERS, self._owner(port), step)
+        self.midi.assign(port, owner)
         self.ctx.save_settings()
 
     def _preset(self, port: str, step: int) -> None:
+        if self.midi is None:
+            return
         self.midi.set_preset(port, w.cycle(self._maps(), self.midi.preset_of(port), step))
         self.ctx.save_settings()
 
     def _learn(self, port: str) -> None:
+        if self.midi is None:
+            return
         self.learning = port
         self.midi.start_learn(port)
         self.message = f"Hit a pad on {port}, choose its drum with Left/Right, Enter to save, Esc when done"
@@ -121,22 +140,24 @@ class MidiSetupScene(Scene):
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type != pygame.KEYDOWN:
             return
-        if self.learning is not None:
+        midi = self.midi
+        if self.learning is not None and midi is not None:
+            learned = midi.learned()
             if event.key == pygame.K_ESCAPE:
-                self.midi.stop_learn()
+                midi.stop_learn()
                 self.learning = None
                 self.message = "Learn mode finished"
             elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
                 step = -1 if event.key == pygame.K_LEFT else 1
-                self.learn_piece = Piece(w.cycle(list(PIECES), self.learn_piece, step))
-            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.midi.learned() is not None:
-                note = self.midi.learned()[0]
-                name = self.midi.save_learned(self.learn_piece)
+                self.learn_piece = w.cycle(PIECES, self.learn_piece, step)
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and learned is not None:
+                note = learned[0]
+                name = midi.save_learned(self.learn_piece)
                 self.ctx.save_settings()
                 self.message = f"note {note} = {self.learn_piece.value} (map {name!r}); hit the next pad"
             return
         if event.key == pygame.K_ESCAPE:
-            self.app.pop()
+            self.nav.pop()
         else:
             self.menu.handle_key(event.key)
 
@@ -162,7 +183,7 @@ class MidiSetupScene(Scene):
                 w.text(surface, theme, f"{port.name}: not connected", (width - 30, 70 + 20 * i), 18,
                        theme.bad,
                        anchor="topright")
-        if self.learning is not None:
+        if self.learning is not None and self.midi is not None:
             learned = self.midi.learned()
             got = "waiting for a pad..." if learned is None else f"note {learned[0]} (velocity {learned[1]})"
             w.text(surface, theme, f"Learning {self.learning}: {got}  ->  {self.learn_piece.value}",

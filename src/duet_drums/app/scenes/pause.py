@@ -12,49 +12,40 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.routes import Pause, Play, SettingsMenu, SongSelect
 from duet_drums.app.scenes.base import MenuScene
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
-    from duet_drums.app.scenes.play import PlayScene
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 
 class PauseScene(MenuScene):
     overlay = True
 
-    def __init__(self, app: App, play: PlayScene):
-        super().__init__(app)
-        self.play = play
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Pause) -> None:
+        super().__init__(nav, ctx)
+        self.song = route.song
         self.menu = w.Menu([
             w.MenuItem("Resume", self.resume),
             w.MenuItem("Restart", self.restart),
-            w.MenuItem("Settings", self.settings),
+            w.MenuItem("Settings", self.opens(SettingsMenu())),
             w.MenuItem("Quit song", self.quit_song),
         ], size=32, row_height=52)
 
     def resume(self) -> None:
-        self.app.pop()
+        self.nav.pop()
 
     def restart(self) -> None:
-        from duet_drums.app.scenes.play import PlayScene
-
-        self.play.stop()
-        self.app.pop()  # uncovers the play scene (resuming it for a moment)
-        self.app.replace(PlayScene(self.app, self.play.setup))
-
-    def settings(self) -> None:
-        from duet_drums.app.scenes.settings import SettingsScene
-
-        self.app.push(SettingsScene(self.app))
+        self.song.stop()
+        self.nav.pop()  # uncovers the play scene (resuming it for a moment)
+        self.nav.replace(Play(self.song.setup))
 
     def quit_song(self) -> None:
-        from duet_drums.app.scenes.song_select import SongSelectScene
-
-        self.play.stop()
-        if any(isinstance(s, SongSelectScene) for s in self.app.stack):
-            self.app.pop_to(SongSelectScene)
-        else:
-            self.app.quit()
+        """Back to song select; a song started from the command line has none, and
+        quitting it ends the game."""
+        self.song.stop()
+        self.nav.back_to(SongSelect)
 
     back_keys = (pygame.K_ESCAPE, pygame.K_PAUSE)
 
@@ -70,6 +61,6 @@ class PauseScene(MenuScene):
         w.panel(surface, theme, box, border=theme.accent)
         w.text(surface, theme, "Paused", (cx, box.top + 34), 44, theme.accent, bold=True, anchor="center")
         self.menu.draw(surface, theme, pygame.Rect(box.left + 30, box.top + 80, box.width - 60, 4 * 52))
-        t = self.play.song_time
+        t = self.song.song_time
         w.text(surface, theme, f"at {int(max(t, 0)) // 60}:{int(max(t, 0)) % 60:02d}",
                (cx, box.bottom - 18), 18, theme.text_dim, anchor="center")

@@ -7,9 +7,13 @@ passes the notes nobody played. The engine's events start the playfield's animat
 Nothing here judges anything: the scene only decides *whose* input counts (a kit player's
 input pauses while their kit is unplugged; an AI-partner player's keys are ignored).
 
-Practice: the session is built on the chart cut to the looped section (`practice_chart`),
-so notes outside the loop neither count nor show, and each pass of the loop is a fresh
-session; song time stays in chart seconds at every speed (the transport maps it).
+Practice: the session is built on the chart cut to the looped section (core's
+`PracticeLoop`), so notes outside the loop neither count nor show, and each pass of the
+loop is a fresh session; song time stays in chart seconds at every speed (the transport
+maps it).
+
+When the song ends the run is handed to the context's `RunRecords` (scores and replay
+saved once, there) and the results route carries what that did.
 """
 
 from __future__ import annotations
@@ -21,83 +25,36 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.catalog import ChartEntry
 from duet_drums.app.clock_log import ClockLog
 from duet_drums.app.playfield import Playfield
+from duet_drums.app.routes import Pause, Play, Results
 from duet_drums.app.scenes.base import Scene
 from duet_drums.app.transport import AudioTransport, SteppedTransport, Transport, WallTransport
-from duet_drums.core.autoplay import BotPlayer
-from duet_drums.core.chart import DIFFICULTIES, Chart
+from duet_drums.core.autoplay import AI_PARTNER_PROFILES, BotPlayer
+from duet_drums.core.events import Event
 from duet_drums.core.hits import Hit
+from duet_drums.core.practice import PracticeLoop
 from duet_drums.core.result import Result
 from duet_drums.core.rules import rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
 from duet_drums.core.tempo import TempoMap
 from duet_drums.inputs.calibration import HitStamper
+from duet_drums.inputs.input_queue import PortEvent
 from duet_drums.inputs.raw import RawHit
-from duet_drums.settings import PlayerSettings
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 log = logging.getLogger(__name__)
 
-# The AI partner / autoplay bots: a steady, slightly human drummer each. P1's bot leans a
-# touch early and P2's a touch late so the sync meter has something to show.
-BOT_PROFILES: tuple[dict[str, float], dict[str, float]] = (
-    {"mean_offset": -0.004, "sigma": 0.010, "miss_rate": 0.01},
-    {"mean_offset": 0.005, "sigma": 0.014, "miss_rate": 0.02},
-)
 # Seconds the song keeps running after the last note's window closes, so the last
 # judgement pop-up is seen before the results.
 END_GRACE_S = 1.0
 # Minimum time before the first note (charts without a count-in still get a lead-in).
 MIN_LEAD_IN_S = 2.0
-# Practice loops start this many seconds before the section.
-LOOP_LEAD_IN_S = 2.0
-
-
-@dataclass(frozen=True)
-class PlayerChoice:
-    name: str
-    part: str
-    difficulty: str
-    input: str = "keyboard"  # keyboard | midi | ai
-    layout: str = "5-lane"
-    hit_sounds: bool | None = None
-
-    @classmethod
-    def from_settings(cls, ps: PlayerSettings) -> PlayerChoice:
-        return cls(ps.name, ps.part, ps.difficulty, ps.input, ps.layout, ps.hit_sounds)
-
-    @property
-    def is_ai(self) -> bool:
-        return self.input == "ai"
-
-    @property
-    def display_name(self) -> str:
-        return "AI partner" if self.is_ai else self.name
-
-    @property
-    def sounds(self) -> bool:
-        """Hit sounds: on for keyboards and the AI partner, off for kits (they make their
-        own sound), unless the player chose otherwise."""
-        return self.hit_sounds if self.hit_sounds is not None else self.input != "midi"
-
-
-@dataclass(frozen=True)
-class PlaySetup:
-    entry: ChartEntry
-    players: tuple[PlayerChoice, PlayerChoice]
-    speed: float = 1.0
-    loop_section: str | None = None
-    seed: int = 0
-    practice: bool = False
-
-    @property
-    def is_practice(self) -> bool:
-        return self.practice or self.speed < 1.0 or self.loop_section is not None
-
+# Until the App says how big the window is (it always does before the first frame).
+INITIAL_SIZE = (1280, 720)
 
 @dataclass
 class LoopPass:
@@ -113,48 +70,22 @@ class PlayState:
     loops: list[LoopPass] = field(default_factory=list)
 
 
-def section_bounds(chart: Chart, name: str) -> tuple[int, int | None]:
-    """(start tick, end tick or None for the song's end) of the section called `name`."""
-    for i, s in enumerate(chart.sections):
-        if s.name == name:
-            end = chart.sections[i + 1].tick if i + 1 < len(chart.sections) else None
-            return s.tick, end
-    known = ", ".join(s.name for s in chart.sections) or "none"
-    raise ValueError(f"chart {chart.metadata.title!r} has no section {name!r} (sections: {known})")
-
-
-def practice_chart(chart: Chart, section: str) -> tuple[Chart, int, int | None]:
-    """The chart with only the notes of `section` (tempo, sections and backing kept, so
-    times are unchanged): the practice session judges exactly the looped notes."""
-    start, end = section_bounds(chart, section)
-
-    def keep(tick: int) -> bool:
-        return tick >= start and (end is None or tick < end)
-
-    parts = {
-        name: part.model_copy(update={d: [n for n in part.notes(d) if keep(n.tick)] for d in DIFFICULTIES})
-        for name, part in chart.parts.items()
-    }
-    return chart.model_copy(update={"parts": parts}), start, end
-
-
 class PlayScene(Scene):
     wants_hits = True
 
-    def __init__(self, app: App, setup: PlaySetup):
-        super().__init__(app)
-        self.setup = setup
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Play) -> None:
+        super().__init__(nav, ctx)
+        self.setup = setup = route.setup
         settings = self.ctx.settings
+        self.size = INITIAL_SIZE
         self.rules = rules_for(settings.strictness)
         self.full_chart = setup.entry.chart
         self.tempo = TempoMap.from_chart(self.full_chart)
-        self.loop: tuple[float, float] | None = None
-        chart = self.full_chart
+        self.loop: PracticeLoop | None = None
+        self.chart = self.full_chart
         if setup.loop_section is not None:
-            chart, start_tick, end_tick = practice_chart(self.full_chart, setup.loop_section)
-            end_t = self.tempo.seconds(end_tick if end_tick is not None else self.full_chart.last_tick())
-            self.loop = (self.tempo.seconds(start_tick), end_t)
-        self.chart = chart
+            self.loop = PracticeLoop.of(self.full_chart, setup.loop_section, self.tempo)
+            self.chart = self.loop.chart
         self.state = PlayState()
         self.warning: str | None = None
         self.result: Result | None = None
@@ -171,13 +102,13 @@ class PlayScene(Scene):
         players = [PlayerSetup(c.part, c.difficulty, c.layout, c.display_name) for c in self.setup.players]
         self.session = DuetSession(self.chart, players, self.rules, self.tempo)
         self.bots: dict[int, BotPlayer] = {
-            p: BotPlayer(self.session.tracks[p], p, seed=self.setup.seed + p + 17 * len(self.state.loops),
-                         **BOT_PROFILES[p])
+            p: BotPlayer(self.session.tracks[p], p, AI_PARTNER_PROFILES[p],
+                         seed=self.setup.seed + p + 17 * len(self.state.loops))
             for p, c in enumerate(self.setup.players) if c.is_ai
         }
         self.pending: list[Hit] = []
         self.playfield = Playfield(
-            self.app.screen.get_size(), self.session, self.ctx.theme,
+            self.size, self.session, self.ctx.theme,
             note_speed=self.ctx.settings.note_speed,
             lefty=(self.ctx.settings.lefty_flip, self.ctx.settings.lefty_flip),
             title=self._title(),
@@ -185,7 +116,7 @@ class PlayScene(Scene):
         )
         if self.loop is not None:
             for bot in self.bots.values():
-                bot.seek(self.loop[0] - LOOP_LEAD_IN_S)
+                bot.seek(self.loop.pass_start)
 
     def _title(self) -> str:
         title = self.full_chart.metadata.title
@@ -198,7 +129,7 @@ class PlayScene(Scene):
     @property
     def start_time(self) -> float:
         if self.loop is not None:
-            return self.loop[0] - LOOP_LEAD_IN_S
+            return self.loop.pass_start
         beats = self.full_chart.metadata.backing.count_in_beats
         count_in = beats * 60.0 / self.full_chart.tempo[0].bpm
         return -max(count_in, MIN_LEAD_IN_S)
@@ -206,7 +137,7 @@ class PlayScene(Scene):
     @property
     def end_time(self) -> float:
         if self.loop is not None:
-            return self.loop[1] + self.rules.miss
+            return self.loop.pass_end(self.rules.miss)
         return max(self.session.end_time, self.setup.entry.duration_s) + END_GRACE_S
 
     def _make_transport(self) -> Transport:
@@ -245,6 +176,7 @@ class PlayScene(Scene):
             self.clock_log.close()
 
     def resize(self, size: tuple[int, int]) -> None:
+        self.size = size
         self.playfield.resize(size)
 
     # -- input ----------------------------------------------------------------------------
@@ -253,9 +185,7 @@ class PlayScene(Scene):
         # Losing the window mid-song (alt-tab) pauses: nobody is watching the notes.
         focus_lost = event.type == pygame.WINDOWFOCUSLOST and not self.ctx.stepped
         if pause_key or focus_lost:
-            from duet_drums.app.scenes.pause import PauseScene
-
-            self.app.push(PauseScene(self.app, self))
+            self.nav.push(Pause(self))
 
     def accepts(self, raw: RawHit) -> bool:
         """Whose input counts: a player's own kind of input, never an AI player's, and
@@ -276,16 +206,12 @@ class PlayScene(Scene):
             self.pending.append(hit)
             self._struck(hit, raw.stamp_ns)
 
-    def on_midi_status(self, events: list[object]) -> None:
+    def on_midi_status(self, events: list[PortEvent]) -> None:
         for ev in events:
-            player = getattr(ev, "player", None)
+            player = ev.player
             if player not in (0, 1) or self.setup.players[player].input != "midi":
                 continue
-            kind = getattr(ev, "kind", "")
-            if kind == "disconnected":
-                self.state.kit_unplugged[player] = str(getattr(ev, "port", "kit"))
-            elif kind == "connected":
-                self.state.kit_unplugged[player] = None
+            self.state.kit_unplugged[player] = ev.port if ev.kind == "disconnected" else None
 
     def _struck(self, hit: Hit, stamp_ns: int | None = None) -> None:
         """Light the pad and sound the drum (sounded from the moment it was struck)."""
@@ -309,7 +235,7 @@ class PlayScene(Scene):
                 self._struck(hit)
         # Each player's hits in time order; stable, so equal times keep arrival order.
         hits.sort(key=lambda h: h.t)
-        events = []
+        events: list[Event] = []
         for hit in hits:
             events += self.session.hit(hit)
         events += self.session.advance(t)
@@ -329,9 +255,8 @@ class PlayScene(Scene):
             return
         self.result = result
         self.stop()
-        from duet_drums.app.scenes.results import ResultsScene
-
-        self.app.replace(ResultsScene(self.app, self.setup, self.session, result))
+        report = self.ctx.runs.finish(self.setup, self.session, result, self.ctx.settings.calibration)
+        self.nav.replace(Results(self.setup, result, self.rules, report))
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

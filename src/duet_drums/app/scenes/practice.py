@@ -8,44 +8,38 @@ tempo, and song time stays in chart seconds, so judging is unchanged.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.play_setup import WHO_PRACTISES, PlaySetup, practice_setup, who_practises
+from duet_drums.app.routes import Play, Practice
 from duet_drums.app.scenes.base import MenuScene
-from duet_drums.app.scenes.play import PlayScene, PlaySetup
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 SPEEDS = tuple(round(0.5 + 0.05 * i, 2) for i in range(11))
 WHOLE_SONG = "(whole song)"
-# Who practises: the other player's part is played by the AI partner.
-WHO = ("both players", "P1 (AI plays P2)", "P2 (AI plays P1)")
 
 
 class PracticeScene(MenuScene):
-    def __init__(self, app: App, setup: PlaySetup, section: str | None = None):
-        super().__init__(app)
-        self.base = setup
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Practice) -> None:
+        super().__init__(nav, ctx)
+        self.base = setup = route.setup
+        section = route.section
         self.sections = [WHOLE_SONG, *setup.entry.sections]
         self.section = section if section in self.sections else WHOLE_SONG
         self.speed = 0.8 if section is None else 1.0
-        self.who = WHO[0]
-        if setup.players[1].is_ai and not setup.players[0].is_ai:
-            self.who = WHO[1]
-        elif setup.players[0].is_ai and not setup.players[1].is_ai:
-            self.who = WHO[2]
+        self.who = who_practises(setup)
         self.menu = w.Menu([
-            w.MenuItem("Section", value=lambda: self.section,
-                       change=lambda d: setattr(self, "section", w.cycle(self.sections, self.section, d))),
+            w.MenuItem("Section", value=lambda: self.section, change=self._section),
             w.MenuItem("Speed", value=lambda: f"{round(self.speed * 100)}%", change=self._speed),
-            w.MenuItem("Who practises", value=lambda: self.who,
-                       change=lambda d: setattr(self, "who", w.cycle(WHO, self.who, d))),
+            w.MenuItem("Who practises", value=lambda: self.who, change=self._who),
             w.MenuItem("Start practice", self.start),
-            w.MenuItem("Back", self.app.pop),
+            w.MenuItem("Back", self.nav.pop),
         ], size=28, row_height=48)
         self.menu.select_label("Start practice")
 
@@ -53,17 +47,18 @@ class PracticeScene(MenuScene):
         i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - self.speed))
         self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + step))]
 
+    def _section(self, step: int) -> None:
+        self.section = w.cycle(self.sections, self.section, step)
+
+    def _who(self, step: int) -> None:
+        self.who = w.cycle(WHO_PRACTISES, self.who, step)
+
     def play_setup(self) -> PlaySetup:
-        p1, p2 = self.base.players
-        if self.who == WHO[1]:
-            p1, p2 = (replace(p1, input="keyboard") if p1.is_ai else p1), replace(p2, input="ai")
-        elif self.who == WHO[2]:
-            p1, p2 = replace(p1, input="ai"), (replace(p2, input="keyboard") if p2.is_ai else p2)
-        return replace(self.base, players=(p1, p2), speed=self.speed, practice=True,
-                       loop_section=None if self.section == WHOLE_SONG else self.section)
+        return practice_setup(self.base, self.who, self.speed,
+                              None if self.section == WHOLE_SONG else self.section)
 
     def start(self) -> None:
-        self.app.replace(PlayScene(self.app, self.play_setup()))
+        self.nav.replace(Play(self.play_setup()))
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme

@@ -1,101 +1,65 @@
 """Results: each player's numbers and timing plots, the pair's sync, and where to practise.
 
 Everything shown comes from the engine's `Result` (the same object a replay re-scores
-to); the scene adds only what the database knows (new best, rank). Scores and the
-replay are saved once, when the scene is created. AI players' scores are not stored:
-a high-score table is for people.
+to) and from what saving it did (new best, previous best), which the route brings: the
+score was saved once, when the song completed (`run_records`), so opening or redrawing
+this screen never writes anything.
 """
 
 from __future__ import annotations
 
-import gzip
-import time
 from typing import TYPE_CHECKING
 
 import pygame
 
 from duet_drums.app import plots
 from duet_drums.app import widgets as w
+from duet_drums.app.routes import Play, Practice, Results, SongSelect
 from duet_drums.app.scenes.base import MenuScene
-from duet_drums.core.replay import replay_from_session, replay_to_json
-from duet_drums.core.result import PlayerResult, Result
-from duet_drums.core.rules import JUDGEMENT_ORDER, rules_for
-from duet_drums.core.session import DuetSession
-from duet_drums.storage.scores import SaveOutcome, ScoreEntry
+from duet_drums.core.result import PlayerResult
+from duet_drums.core.rules import JUDGEMENT_ORDER, Rules
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
-    from duet_drums.app.scenes.play import PlaySetup
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 
-def leader_text(mean_asynchrony_ms: float | None) -> str:
-    """Asynchrony is P1 minus P2: positive means P2 hit first."""
-    if mean_asynchrony_ms is None:
+def leader_text(mean_asynchrony_ms: float | None, rules: Rules) -> str:
+    """Who led over the song, by the rules' full-credit sync window: inside it the pair
+    lost nothing, so they are "together" (asynchrony is P1 minus P2: positive means P2
+    hit first)."""
+    leader = rules.leader_of(mean_asynchrony_ms)
+    if mean_asynchrony_ms is None or not leader:
         return "no shared notes were both hit"
     ms = abs(mean_asynchrony_ms)
-    if ms < 1.0:
-        return "dead level"
-    who = "P2" if mean_asynchrony_ms > 0 else "P1"
-    return f"{who} ahead by {ms:.1f} ms"
+    if leader == "together":
+        return f"together ({ms:.1f} ms apart)"
+    return f"{leader} ahead by {ms:.1f} ms"
 
 
 class ResultsScene(MenuScene):
-    def __init__(self, app: App, setup: PlaySetup, session: DuetSession, result: Result):
-        super().__init__(app)
-        self.setup = setup
-        self.session = session
-        self.result = result
-        self.rules = rules_for(result.strictness)
-        self.saved: list[SaveOutcome | None] = [None, None]
-        self.save_error: str | None = None
-        self._save()
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Results) -> None:
+        super().__init__(nav, ctx)
+        self.setup = route.setup
+        self.result = result = route.result
+        self.rules = route.rules
+        self.saved = route.report.saved
+        self.save_error = route.report.error
         items = [w.MenuItem("Continue", self.continue_), w.MenuItem("Retry", self.retry)]
         weakest = result.sync.weakest_section
         if weakest:
             items.append(w.MenuItem(f"Practice this: {weakest}", self.practice_weakest))
         self.menu = w.Menu(items, size=22, row_height=34)
 
-    # -- storage --------------------------------------------------------------------------
-    def _save(self) -> None:
-        setup = self.setup
-        if setup.loop_section is not None or all(c.is_ai for c in setup.players):
-            return
-        entry = setup.entry
-        replay = replay_from_session(self.session, entry.id, created=time.strftime("%Y-%m-%dT%H:%M:%S"),
-                                     calibration=self.ctx.settings.calibration.model_dump())
-        blob = gzip.compress(replay_to_json(replay).encode("utf-8"), mtime=0)
-        try:
-            for p, (choice, pr) in enumerate(zip(setup.players, self.result.players, strict=True)):
-                if choice.is_ai:
-                    continue
-                partner = setup.players[1 - p].display_name
-                self.saved[p] = self.ctx.scores.save(ScoreEntry(
-                    chart_id=entry.id, chart_hash=entry.hash, part=pr.part, difficulty=pr.difficulty,
-                    player_name=choice.name, player_index=p, score=pr.score, accuracy=pr.accuracy,
-                    max_combo=pr.max_combo, counts={str(k): v for k, v in pr.counts.items()},
-                    sync_percent=self.result.sync.sync_percent, partner=partner, speed=setup.speed,
-                ), replay=blob)
-        except Exception as exc:  # a full disk must not eat the results screen
-            self.save_error = f"could not save the score: {exc}"
-
     # -- actions -------------------------------------------------------------------------
     def continue_(self) -> None:
-        from duet_drums.app.scenes.song_select import SongSelectScene
-
-        if any(isinstance(s, SongSelectScene) for s in self.app.stack[:-1]):
-            self.app.pop_to(SongSelectScene)
-        else:
-            self.app.replace(SongSelectScene(self.app))
+        self.nav.back_to(SongSelect, otherwise=SongSelect())
 
     def retry(self) -> None:
-        from duet_drums.app.scenes.play import PlayScene
-
-        self.app.replace(PlayScene(self.app, self.setup))
+        self.nav.replace(Play(self.setup))
 
     def practice_weakest(self) -> None:
-        from duet_drums.app.scenes.practice import PracticeScene
-
-        self.app.replace(PracticeScene(self.app, self.setup, section=self.result.sync.weakest_section))
+        self.nav.replace(Practice(self.setup, section=self.result.sync.weakest_section))
 
     def back(self) -> None:
         self.continue_()
@@ -114,7 +78,7 @@ class ResultsScene(MenuScene):
 
     def sync_lines(self) -> list[str]:
         s = self.result.sync
-        lines = [f"Sync {s.sync_percent:.1f}%", leader_text(s.mean_asynchrony_ms),
+        lines = [f"Sync {s.sync_percent:.1f}%", leader_text(s.mean_asynchrony_ms, self.rules),
                  f"{s.unisons} unisons, {s.missed_unisons} missed", f"Duet bonus {s.duet_bonus_points:,}"]
         if s.weakest_section:
             lines.append(f"Practice this: {s.weakest_section}")

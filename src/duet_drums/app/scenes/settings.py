@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.routes import Calibration, Keybind, KeyTest, MidiSetup, SettingsMenu
 from duet_drums.app.scenes.base import MenuScene
 from duet_drums.settings import Settings
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 NOTE_SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 STRICTNESS = ("relaxed", "standard", "strict")
@@ -41,8 +43,8 @@ def _sounds_label(value: bool | None) -> str:
 
 
 class SettingsScene(MenuScene):
-    def __init__(self, app: App):
-        super().__init__(app)
+    def __init__(self, nav: Navigator, ctx: AppContext, route: SettingsMenu) -> None:
+        super().__init__(nav, ctx)
         self.name_entry = w.TextEntry(max_length=NAME_MAX)
         self.editing_player: int | None = None
         self.menu = w.Menu(self._items(), size=24, row_height=36)
@@ -105,11 +107,11 @@ class SettingsScene(MenuScene):
         audio = lambda: self.s.audio  # noqa: E731
         pct = lambda v: f"{round(v * 100)}%"  # noqa: E731
         items = [
-            w.MenuItem("Player 1 keys...", lambda: self._open("keybind", 0)),
-            w.MenuItem("Player 2 keys...", lambda: self._open("keybind", 1)),
-            w.MenuItem("MIDI kits...", lambda: self._open("midi_setup")),
-            w.MenuItem("Key test...", lambda: self._open("keytest")),
-            w.MenuItem("Calibration...", lambda: self._open("calibration")),
+            w.MenuItem("Player 1 keys...", self.opens(Keybind(player=0))),
+            w.MenuItem("Player 2 keys...", self.opens(Keybind(player=1))),
+            w.MenuItem("MIDI kits...", self.opens(MidiSetup())),
+            w.MenuItem("Key test...", self.opens(KeyTest())),
+            w.MenuItem("Calibration...", self.opens(Calibration())),
         ]
         for p in (0, 1):
             pl = lambda p=p: self.s.players[p]  # noqa: E731
@@ -134,7 +136,7 @@ class SettingsScene(MenuScene):
                           lambda v: "display refresh" if not v else f"{int(v)}"),
             self._choice("Fullscreen (next start)", s, "fullscreen", (False, True),
                          lambda v: "on" if v else "off"),
-            w.MenuItem("Back", self.app.pop),
+            w.MenuItem("Back", self.nav.pop),
         ]
         return items
 
@@ -147,24 +149,6 @@ class SettingsScene(MenuScene):
             self.ctx.reopen_audio()
 
         return w.MenuItem("Audio buffer", value=lambda: f"{self.s.audio.buffer_frames} frames", change=change)
-
-    def _open(self, which: str, player: int = 0) -> None:
-        if which == "keybind":
-            from duet_drums.app.scenes.keybind import KeybindScene
-
-            self.app.push(KeybindScene(self.app, player))
-        elif which == "midi_setup":
-            from duet_drums.app.scenes.midi_setup import MidiSetupScene
-
-            self.app.push(MidiSetupScene(self.app))
-        elif which == "keytest":
-            from duet_drums.app.scenes.keytest import KeyTestScene
-
-            self.app.push(KeyTestScene(self.app))
-        elif which == "calibration":
-            from duet_drums.app.scenes.calibration import CalibrationScene
-
-            self.app.push(CalibrationScene(self.app))
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme

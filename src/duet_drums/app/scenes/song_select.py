@@ -7,21 +7,26 @@ tables follow the selection: one per player for their chart/part/difficulty.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, cast
 
 import pygame
 
 from duet_drums.app import widgets as w
 from duet_drums.app.catalog import BrokenChart, ChartEntry
+from duet_drums.app.play_setup import PlayerChoice, PlaySetup
+from duet_drums.app.routes import Play, Practice, SongSelect
 from duet_drums.app.scenes.base import Scene
-from duet_drums.app.scenes.play import PlayerChoice, PlayScene, PlaySetup
-from duet_drums.core.chart import DIFFICULTIES
+from duet_drums.core.chart import DIFFICULTIES, Difficulty
+from duet_drums.settings import InputKind
 from duet_drums.storage.scores import ScoreRow
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
-INPUT_KINDS = ("keyboard", "midi", "ai")
+INPUT_KINDS: tuple[InputKind, ...] = ("keyboard", "midi", "ai")
+SetupField = Literal["part", "difficulty", "input"]
 
 
 def input_label(kind: str, player: int, ports: list[str]) -> str:
@@ -33,8 +38,8 @@ def input_label(kind: str, player: int, ports: list[str]) -> str:
 
 
 class SongSelectScene(Scene):
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
+    def __init__(self, nav: Navigator, ctx: AppContext, route: SongSelect) -> None:
+        super().__init__(nav, ctx)
         self.index = 0
         self.focus = "list"  # or "setup"
         self.setup_menu = w.Menu(self._setup_items(), size=24, row_height=38)
@@ -80,16 +85,22 @@ class SongSelectScene(Scene):
         items: list[w.MenuItem] = []
         for p in (0, 1):
             items += [
-                w.MenuItem(f"P{p + 1} part", value=lambda p=p: self.ctx.settings.players[p].part,
-                           change=lambda d, p=p: self._change(p, "part", d)),
-                w.MenuItem(f"P{p + 1} difficulty",
-                           value=lambda p=p: self.ctx.settings.players[p].difficulty,
-                           change=lambda d, p=p: self._change(p, "difficulty", d)),
-                w.MenuItem(f"P{p + 1} input", value=lambda p=p: self.input_value(p),
-                           change=lambda d, p=p: self._change(p, "input", d)),
+                w.MenuItem(f"P{p + 1} part", value=self._shows(p, "part"), change=self._changes(p, "part")),
+                w.MenuItem(f"P{p + 1} difficulty", value=self._shows(p, "difficulty"),
+                           change=self._changes(p, "difficulty")),
+                w.MenuItem(f"P{p + 1} input", value=self._shows(p, "input"),
+                           change=self._changes(p, "input")),
             ]
         items += [w.MenuItem("Play", self.start), w.MenuItem("Practice...", self.practice)]
         return items
+
+    def _shows(self, player: int, field: SetupField) -> Callable[[], str]:
+        if field == "input":
+            return lambda: self.input_value(player)
+        return lambda: str(getattr(self.ctx.settings.players[player], field))
+
+    def _changes(self, player: int, field: SetupField) -> Callable[[int], None]:
+        return lambda step: self._change(player, field, step)
 
     def input_value(self, player: int) -> str:
         """The "P1/P2 input" row. A kit player is told here when there is no MIDI system
@@ -109,15 +120,16 @@ class SongSelectScene(Scene):
             return f"{label} (not connected)"
         return label
 
-    def _change(self, player: int, field: str, step: int) -> None:
+    def _change(self, player: int, field: SetupField, step: int) -> None:
         ps = self.ctx.settings.players[player]
         entry = self.entry
         if field == "part" and entry is not None:
             ps.part = w.cycle(entry.parts, ps.part, step)
         elif field == "difficulty":
-            ps.difficulty = w.cycle(DIFFICULTIES, ps.difficulty, step)  # type: ignore[assignment]
+            # DIFFICULTIES lists exactly the Difficulty literals (validated on assignment too).
+            ps.difficulty = cast(Difficulty, w.cycle(DIFFICULTIES, ps.difficulty, step))
         elif field == "input":
-            ps.input = w.cycle(INPUT_KINDS, ps.input, step)  # type: ignore[assignment]
+            ps.input = w.cycle(INPUT_KINDS, ps.input, step)
             if ps.input == "midi":
                 self.ctx.midi()  # start listening so the kit is ready when the song starts
 
@@ -134,16 +146,14 @@ class SongSelectScene(Scene):
         if setup is None:
             return
         self.ctx.save_settings()  # the choices are remembered for next time
-        self.app.push(PlayScene(self.app, setup))
+        self.nav.push(Play(setup))
 
     def practice(self) -> None:
         setup = self.setup()
         if setup is None:
             return
-        from duet_drums.app.scenes.practice import PracticeScene
-
         self.ctx.save_settings()
-        self.app.push(PracticeScene(self.app, setup))
+        self.nav.push(Practice(setup))
 
     # -- events -------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -154,7 +164,7 @@ class SongSelectScene(Scene):
             if self.focus == "setup":
                 self.focus = "list"
             else:
-                self.app.pop()
+                self.nav.pop()
             return
         if key == pygame.K_TAB:
             self.focus = "setup" if self.focus == "list" else "list"

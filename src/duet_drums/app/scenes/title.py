@@ -9,46 +9,28 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.routes import Calibration, KeyTest, SettingsMenu, SongSelect, Title
 from duet_drums.app.scenes.base import MenuScene
 
 if TYPE_CHECKING:
-    from duet_drums.app.main import App
+    from duet_drums.app.context import AppContext
+    from duet_drums.app.navigator import Navigator
 
 
 class TitleScene(MenuScene):
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
+    def __init__(self, nav: Navigator, ctx: AppContext, route: Title) -> None:
+        super().__init__(nav, ctx)
         self.time = 0.0
         self.menu = w.Menu([
-            w.MenuItem("Play", self._play),
-            w.MenuItem("Settings", self._settings),
-            w.MenuItem("Key test", self._keytest),
-            w.MenuItem("Calibrate", self._calibrate),
-            w.MenuItem("Quit", self.app.quit),
+            w.MenuItem("Play", self.opens(SongSelect())),
+            w.MenuItem("Settings", self.opens(SettingsMenu())),
+            w.MenuItem("Key test", self.opens(KeyTest())),
+            w.MenuItem("Calibrate", self.opens(Calibration())),
+            w.MenuItem("Quit", self.nav.quit),
         ], size=34, row_height=54)
 
-    def _play(self) -> None:
-        from duet_drums.app.scenes.song_select import SongSelectScene
-
-        self.app.push(SongSelectScene(self.app))
-
-    def _settings(self) -> None:
-        from duet_drums.app.scenes.settings import SettingsScene
-
-        self.app.push(SettingsScene(self.app))
-
-    def _keytest(self) -> None:
-        from duet_drums.app.scenes.keytest import KeyTestScene
-
-        self.app.push(KeyTestScene(self.app))
-
-    def _calibrate(self) -> None:
-        from duet_drums.app.scenes.calibration import CalibrationScene
-
-        self.app.push(CalibrationScene(self.app))
-
     def back(self) -> None:
-        self.app.quit()
+        self.nav.quit()
 
     def update(self, dt: float) -> None:
         self.time += dt

@@ -1,0 +1,85 @@
+"""What a song is played with: the chart, each player's part, difficulty and input, the
+practice speed and loop. Song select builds it, the play scene runs it, results and
+practice hand it on; it lives outside the scenes because all of them share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from duet_drums.app.catalog import ChartEntry
+from duet_drums.settings import InputKind, PlayerSettings
+
+
+@dataclass(frozen=True)
+class PlayerChoice:
+    name: str
+    part: str
+    difficulty: str
+    input: InputKind = "keyboard"
+    layout: str = "5-lane"
+    hit_sounds: bool | None = None
+
+    @classmethod
+    def from_settings(cls, ps: PlayerSettings) -> PlayerChoice:
+        return cls(ps.name, ps.part, ps.difficulty, ps.input, ps.layout, ps.hit_sounds)
+
+    @property
+    def is_ai(self) -> bool:
+        return self.input == "ai"
+
+    @property
+    def display_name(self) -> str:
+        return "AI partner" if self.is_ai else self.name
+
+    @property
+    def sounds(self) -> bool:
+        """Hit sounds: on for keyboards and the AI partner, off for kits (they make their
+        own sound), unless the player chose otherwise."""
+        return self.hit_sounds if self.hit_sounds is not None else self.input != "midi"
+
+
+@dataclass(frozen=True)
+class PlaySetup:
+    entry: ChartEntry
+    players: tuple[PlayerChoice, PlayerChoice]
+    speed: float = 1.0
+    loop_section: str | None = None
+    seed: int = 0
+    practice: bool = False
+
+    @property
+    def is_practice(self) -> bool:
+        return self.practice or self.speed < 1.0 or self.loop_section is not None
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the run goes into the high-score tables: not a looped section, and not
+        two bots (a high-score table is for people)."""
+        return self.loop_section is None and not all(c.is_ai for c in self.players)
+
+
+# Who practises: the other player's part is played by the AI partner.
+WHO_PRACTISES = ("both players", "P1 (AI plays P2)", "P2 (AI plays P1)")
+
+
+def who_practises(setup: PlaySetup) -> str:
+    """The practice menu's default: whoever is not already the AI partner."""
+    p1, p2 = setup.players
+    if p2.is_ai and not p1.is_ai:
+        return WHO_PRACTISES[1]
+    if p1.is_ai and not p2.is_ai:
+        return WHO_PRACTISES[2]
+    return WHO_PRACTISES[0]
+
+
+def practice_setup(base: PlaySetup, who: str, speed: float, section: str | None) -> PlaySetup:
+    """`base` as a practice run: the AI takes the part of whoever is not practising (a
+    player who was the AI and now practises gets the keyboard), at `speed`, looping
+    `section` (None: the whole song)."""
+    p1, p2 = base.players
+    if who == WHO_PRACTISES[1]:
+        p1, p2 = (replace(p1, input="keyboard") if p1.is_ai else p1), replace(p2, input="ai")
+    elif who == WHO_PRACTISES[2]:
+        p1, p2 = replace(p1, input="ai"), (replace(p2, input="keyboard") if p2.is_ai else p2)
+    return replace(base, players=(p1, p2), speed=speed, practice=True, loop_section=section)
