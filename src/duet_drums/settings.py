@@ -7,18 +7,22 @@ layer and the audio layer agree on names. A corrupt or unreadable file is moved 
 
 from __future__ import annotations
 
+import copy
 import os
-import time
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from duet_drums.core.atomic import atomic_write_text
+from duet_drums.core.atomic import atomic_write_text, remove_orphaned_temps
+from duet_drums.core.jsonfile import format_path
 from duet_drums.core.kit import Piece
+from duet_drums.core.safe_read import FileReadError, read_bounded
+from duet_drums.storage.aside import keep_copy, set_aside
 
 APP_NAME = "duet-drums"
 Strictness = Literal["relaxed", "standard", "strict"]
@@ -42,8 +46,17 @@ DEFAULT_KEYS: tuple[dict[str, Piece], dict[str, Piece]] = (
 )
 
 
+# A settings file is a few kilobytes; a megabyte is no settings file (and a 50 MB one
+# took half a minute to parse).
+MAX_SETTINGS_BYTES = 1 << 20
+_REPAIR_ROUNDS = 8
+_MAX_SHOWN_PROBLEMS = 8
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    # Unknown keys are refused (and so named in the warning, then dropped), and so are
+    # NaN and infinity, which TOML allows but no setting means.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class PlayerSettings(_Model):
@@ -128,26 +141,160 @@ def settings_path() -> Path:
     return config_dir() / "settings.toml"
 
 
-def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
-    """Return the settings and a warning to show, if the file had to be set aside."""
-    path = path or settings_path()
-    if not path.exists():
-        return Settings(), None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Settings.model_validate(data), None
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError, OSError) as exc:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+@dataclass(frozen=True, slots=True)
+class SettingsNotice:
+    """Why the settings could not be saved; the window shows `message` and play goes on
+    with the settings in memory (the file on disk is the last good version)."""
+
+    path: Path
+    message: str
+
+
+def _problem_text(err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown setting"
+    msg = str(err["msg"])
+    msg = msg[:1].lower() + msg[1:]
+    return msg if isinstance(err.get("input"), (dict, list)) else f"{msg} (was {err.get('input')!r:.40})"
+
+
+def _reach(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The part of `loc` that exists in `data`: pydantic's locations can go deeper than
+    the file does (union member names, a key that is missing)."""
+    node: Any = data
+    reached: list[int | str] = []
+    for part in loc:
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
+            break
+        node = node[part]
+        reached.append(part)
+    return tuple(reached)
+
+
+def _walk(data: Any, path: tuple[int | str, ...]) -> Any:
+    node = data
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _reset(data: dict[str, Any], path: tuple[int | str, ...], defaults: dict[str, Any]) -> str:
+    """Put the default back at `path` (player 2's default for player 2's keys), or remove
+    the value when there is no default there (an unknown key, a custom map entry); says
+    which it did."""
+    parent = _walk(data, path[:-1])
+    if len(_reach(defaults, path)) == len(path):
+        parent[path[-1]] = copy.deepcopy(_walk(defaults, path))
+        return "reset to the default"
+    del parent[path[-1]]
+    return "removed"
+
+
+def _fit_players(data: dict[str, Any], problems: list[str], defaults: dict[str, Any]) -> None:
+    players = data.get("players")
+    if not isinstance(players, list) or len(players) == 2:
+        return
+    if len(players) < 2:
+        problems.append(f"players: {len(players)} player(s) instead of 2, the missing ones get defaults")
+        players.extend(copy.deepcopy(defaults["players"][len(players):]))
+    else:
+        problems.append(f"players: {len(players)} players instead of 2, only the first two are kept")
+        del players[2:]
+
+
+def validate_keeping_good(data: dict[str, Any]) -> tuple[Settings, list[str]]:
+    """Settings from decoded TOML, and one problem per bad key ("audio.master_volume:
+    ... reset to the default"): every valid value is kept, each bad one falls back to its
+    default, unknown keys are dropped."""
+    data = copy.deepcopy(data)
+    defaults: dict[str, Any] = Settings().model_dump(mode="json", exclude_none=True)
+    problems: list[str] = []
+    _fit_players(data, problems, defaults)
+    for _ in range(_REPAIR_ROUNDS):
         try:
-            os.replace(path, aside)
-            where = f"moved to {aside}"
-        except OSError:
-            where = "left in place"
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Settings(), f"{path}: unreadable settings ({reason}); {where}, using defaults"
+            return Settings.model_validate(data), problems
+        except ValidationError as exc:
+            errors = exc.errors()
+        bad: dict[tuple[int | str, ...], Any] = {}
+        for err in errors:
+            bad.setdefault(_reach(data, tuple(p for p in err["loc"] if p != "[key]")), err)
+        if () in bad:
+            break
+        # Deepest first (list indices stay valid), and a value inside one being reset is
+        # covered by that reset.
+        done = {path: "" for path in bad}
+        for path in sorted(bad, reverse=True):
+            if not any(path[:k] in bad for k in range(1, len(path))):
+                done[path] = _reset(data, path, defaults)
+        problems += [f"{format_path(path)}: {_problem_text(bad[path])}" + (f", {what}" if what else "")
+                     for path, what in done.items()]
+    return Settings(), [*problems, "too many problems: every setting reset to its default"]
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
+def _set_aside_whole(path: Path, reason: str) -> tuple[Settings, str]:
+    try:
+        where = f"moved to {set_aside(path)}"
+    except OSError as exc:
+        where = f"left in place ({exc.strerror or exc})"
+    return Settings(), f"{path}: unreadable settings ({reason}); {where}, using defaults"
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
+    """Return the settings and a warning to show, or None.
+
+    - No file: defaults, no warning.
+    - A file that is not TOML, too large (MAX_SETTINGS_BYTES), not a regular file or
+      unreadable is moved aside whole (unique ``.corrupt-<time>`` name); defaults are used.
+    - A TOML file with some bad keys keeps every good value; each bad key is named (file
+      and key path) and reset to its default. The original is kept beside it under a
+      ``.corrupt-<time>`` name and the repaired settings are written back, so the warning
+      appears once, not on every start.
+
+    Temp files orphaned by a save that was killed are removed on the way.
+    """
+    path = path or settings_path()
+    remove_orphaned_temps(path)
+    try:
+        raw = read_bounded(path, MAX_SETTINGS_BYTES)
+    except FileReadError as exc:
+        if exc.missing:
+            return Settings(), None
+        return _set_aside_whole(path, exc.reason)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return _set_aside_whole(path, f"not UTF-8 text (byte {exc.start})")
+    except tomllib.TOMLDecodeError as exc:
+        return _set_aside_whole(path, str(exc).splitlines()[0])
+    except RecursionError:
+        return _set_aside_whole(path, "values nested too deeply")
+    settings, problems = validate_keeping_good(data)
+    if not problems:
+        return settings, None
+    try:
+        kept = keep_copy(path, raw)
+    except OSError as exc:
+        where = f"the file is left as it was ({exc.strerror or exc})"
+    else:
+        notice = save_settings(settings, path)
+        where = f"the original is kept as {kept}" + (f"; {notice.message}" if notice else "")
+    shown = "; ".join(problems[:_MAX_SHOWN_PROBLEMS])
+    if len(problems) > _MAX_SHOWN_PROBLEMS:
+        shown += f"; ... and {len(problems) - _MAX_SHOWN_PROBLEMS} more"
+    return settings, f"{path}: {shown}; {where}"
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> SettingsNotice | None:
+    """Write the settings atomically; None when saved, else a notice to show. Never
+    raises: a read-only config folder or a full disk must not close the window, and the
+    file on disk stays the last version that was saved."""
     path = path or settings_path()
     data = settings.model_dump(mode="json", exclude_none=True)
-    atomic_write_text(path, tomli_w.dumps(data))
+    try:
+        atomic_write_text(path, tomli_w.dumps(data))
+    except OSError as exc:
+        return SettingsNotice(path, f"settings not saved: cannot write {path} ({exc.strerror or exc}); "
+                                    "changes last until the game is closed")
+    return None
