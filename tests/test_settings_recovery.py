@@ -136,6 +136,22 @@ def test_a_pipe_named_settings_toml_does_not_hang_the_game() -> None:
     assert not path.exists()
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    (b"note_speed = " + b"9" * 5000, "Exceeds the limit (4300 digits)"),
+    (b"note_speed = " + b"[" * 100_000, "values nested too deeply"),
+    (b"[audio]\nmaster_volume = " + b"{a = " * 5000, "values nested too deeply"),
+    (b"x = '\xff'", "not UTF-8 text (byte 5)"),
+])
+def test_settings_the_toml_parser_chokes_on_are_set_aside(text: bytes, words: str) -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(text)
+    loaded, warning = load_settings()
+    assert loaded == Settings() and warning is not None
+    assert warning.startswith(f"{path}: unreadable settings") and words in warning
+    assert len(_asides(path)) == 1
+
+
 def test_three_corrupt_files_in_one_second_keep_three_set_aside_copies() -> None:
     path = settings_path()
     path.parent.mkdir(parents=True)

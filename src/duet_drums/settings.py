@@ -266,8 +266,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return _set_aside_whole(path, f"not UTF-8 text (byte {exc.start})")
-    except tomllib.TOMLDecodeError as exc:
-        return _set_aside_whole(path, str(exc).splitlines()[0])
+    except ValueError as exc:  # TOMLDecodeError, or a 5,000-digit number
+        return _set_aside_whole(path, (str(exc).splitlines() or [type(exc).__name__])[0][:200])
     except RecursionError:
         return _set_aside_whole(path, "values nested too deeply")
     settings, problems = validate_keeping_good(data)
