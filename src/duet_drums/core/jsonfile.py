@@ -24,6 +24,8 @@ MAX_DEPTH = 64
 # Longer integers are not ticks, velocities or counts; refusing them early also keeps
 # Python's int parser (quadratic in the digits) out of reach.
 MAX_INT_DIGITS = 30
+# The place of a problem with the document itself (a file that is one huge number).
+TOP_LEVEL = "(top level)"
 
 
 class JsonProblem(Exception):
@@ -92,10 +94,10 @@ def _check_tree(data: Any, max_depth: int) -> None:
     while stack:
         node, path = stack.pop()
         if isinstance(node, _BadNumber):
-            raise JsonProblem(format_path(path), str(node))
+            raise JsonProblem(format_path(path) or TOP_LEVEL, str(node))
         if isinstance(node, (dict, list)):
             if len(path) >= max_depth:
-                raise JsonProblem(format_path(path), f"nested more than {max_depth} levels deep")
+                raise JsonProblem(format_path(path) or TOP_LEVEL, f"nested more than {max_depth} levels deep")
             items = node.items() if isinstance(node, dict) else enumerate(node)
             stack.extend((value, (*path, key)) for key, value in items)
 
