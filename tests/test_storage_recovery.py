@@ -293,3 +293,21 @@ def test_a_data_folder_that_cannot_be_made_is_not_a_crash() -> None:
             db.close()
         assert not db.persistent and "cannot create" in db.notices[0]
         assert outcome.stored == "memory"
+
+
+def test_headless_play_goes_on_with_a_read_only_data_folder(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    with open_folder() as root:
+        data = root / "data"
+        _with_scores(data / "scores.sqlite3")
+        monkeypatch.setenv("DUET_DRUMS_DATA_DIR", str(data))
+        monkeypatch.setenv("DUET_DRUMS_CONFIG_DIR", str(root / "config"))
+        play = ["play", "summit-medley", "--headless", "--autoplay"]
+        assert cli.main(play) == 0  # imports what play needs while we still can
+        expected = json.loads(capsys.readouterr().out)
+        for folder in (data, root):
+            folder.chmod(0o555)
+        with as_nobody():
+            assert cli.main(play) == 0
+        assert json.loads(capsys.readouterr().out) == expected
+        assert sorted(p.name for p in data.iterdir()) == ["scores.sqlite3"]
