@@ -74,7 +74,7 @@ def test_one_out_of_range_value_resets_that_key_only_and_names_it() -> None:
 @pytest.mark.parametrize(("change", "named", "check"), [
     (lambda d: d["audio"].__setitem__("sample_rate", "fast"), "audio.sample_rate",
      lambda s: s.audio.sample_rate == 48000),
-    (lambda d: d.__setitem__("future_option", True), "future_option: unknown setting",
+    (lambda d: d.__setitem__("future_option", True), "future_option: unknown key, removed",
      lambda s: True),
     (lambda d: d["players"].__setitem__(0, "junk"), "players[0]",
      lambda s: s.players[0].name == "Player 1" and s.players[1].name == "Jo Kim"),

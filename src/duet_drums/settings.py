@@ -1,8 +1,12 @@
 """User settings: one pydantic model, stored as TOML in the user config dir.
 
 Every part of the game reads its options from here, so the settings screen, the input
-layer and the audio layer agree on names. A corrupt or unreadable file is moved aside
-(never deleted: the user may want it back) and defaults are used, with a warning.
+layer and the audio layer agree on names.
+
+The file is the player's, often edited by hand, so loading it never costs more than it
+must (see `load_settings`): a bad value costs only its own key, named in the warning; a
+file that is not TOML at all is moved aside (never deleted: the player may want it back)
+and defaults are used. Saving never raises at the window (see `save_settings`).
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from typing import Any, Literal
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from duet_drums.core.atomic import atomic_write_text, remove_orphaned_temps
-from duet_drums.core.jsonfile import format_path
+from duet_drums.core.keep_good import keep_good
 from duet_drums.core.kit import Piece
 from duet_drums.core.safe_read import FileReadError, read_bounded
 from duet_drums.storage.aside import keep_copy, set_aside
@@ -49,7 +53,6 @@ DEFAULT_KEYS: tuple[dict[str, Piece], dict[str, Piece]] = (
 # A settings file is a few kilobytes; a megabyte is no settings file (and a 50 MB one
 # took half a minute to parse).
 MAX_SETTINGS_BYTES = 1 << 20
-_REPAIR_ROUNDS = 8
 _MAX_SHOWN_PROBLEMS = 8
 
 
@@ -150,48 +153,6 @@ class SettingsNotice:
     message: str
 
 
-def _problem_text(err: Any) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown setting"
-    msg = str(err["msg"])
-    msg = msg[:1].lower() + msg[1:]
-    return msg if isinstance(err.get("input"), (dict, list)) else f"{msg} (was {err.get('input')!r:.40})"
-
-
-def _reach(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
-    """The part of `loc` that exists in `data`: pydantic's locations can go deeper than
-    the file does (union member names, a key that is missing)."""
-    node: Any = data
-    reached: list[int | str] = []
-    for part in loc:
-        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if not (in_dict or in_list):
-            break
-        node = node[part]
-        reached.append(part)
-    return tuple(reached)
-
-
-def _walk(data: Any, path: tuple[int | str, ...]) -> Any:
-    node = data
-    for part in path:
-        node = node[part]
-    return node
-
-
-def _reset(data: dict[str, Any], path: tuple[int | str, ...], defaults: dict[str, Any]) -> str:
-    """Put the default back at `path` (player 2's default for player 2's keys), or remove
-    the value when there is no default there (an unknown key, a custom map entry); says
-    which it did."""
-    parent = _walk(data, path[:-1])
-    if len(_reach(defaults, path)) == len(path):
-        parent[path[-1]] = copy.deepcopy(_walk(defaults, path))
-        return "reset to the default"
-    del parent[path[-1]]
-    return "removed"
-
-
 def _fit_players(data: dict[str, Any], problems: list[str], defaults: dict[str, Any]) -> None:
     players = data.get("players")
     if not isinstance(players, list) or len(players) == 2:
@@ -207,30 +168,13 @@ def _fit_players(data: dict[str, Any], problems: list[str], defaults: dict[str, 
 def validate_keeping_good(data: dict[str, Any]) -> tuple[Settings, list[str]]:
     """Settings from decoded TOML, and one problem per bad key ("audio.master_volume:
     ... reset to the default"): every valid value is kept, each bad one falls back to its
-    default, unknown keys are dropped."""
+    default (player 2's default for player 2), unknown keys are dropped."""
     data = copy.deepcopy(data)
     defaults: dict[str, Any] = Settings().model_dump(mode="json", exclude_none=True)
     problems: list[str] = []
     _fit_players(data, problems, defaults)
-    for _ in range(_REPAIR_ROUNDS):
-        try:
-            return Settings.model_validate(data), problems
-        except ValidationError as exc:
-            errors = exc.errors()
-        bad: dict[tuple[int | str, ...], Any] = {}
-        for err in errors:
-            bad.setdefault(_reach(data, tuple(p for p in err["loc"] if p != "[key]")), err)
-        if () in bad:
-            break
-        # Deepest first (list indices stay valid), and a value inside one being reset is
-        # covered by that reset.
-        done = {path: "" for path in bad}
-        for path in sorted(bad, reverse=True):
-            if not any(path[:k] in bad for k in range(1, len(path))):
-                done[path] = _reset(data, path, defaults)
-        problems += [f"{format_path(path)}: {_problem_text(bad[path])}" + (f", {what}" if what else "")
-                     for path, what in done.items()]
-    return Settings(), [*problems, "too many problems: every setting reset to its default"]
+    settings, more = keep_good(Settings, data, defaults)
+    return settings, problems + more
 
 
 def _set_aside_whole(path: Path, reason: str) -> tuple[Settings, str]:
