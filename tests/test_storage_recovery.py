@@ -99,6 +99,8 @@ def test_a_lock_held_from_before_start_to_after_the_song_loses_nothing() -> None
         listing = _run("scores")
         assert listing.returncode == 0 and "Old 0" in listing.stdout, listing.stderr
         assert "database is locked" not in listing.stderr
+        play = _run("play", "summit-medley", "--headless", "--autoplay")
+        assert play.returncode == 0 and "Traceback" not in play.stderr, play.stderr
 
         outcomes = db.save_all([_entry("Ann", 300), _entry("Bob", 200, 1)], replay=REPLAY)
         assert [o.stored for o in outcomes] == ["pending", "pending"]
