@@ -78,7 +78,7 @@ def test_the_song_is_saved_once_when_it_completes_and_results_only_show_it(chart
         close(app)
 
 
-def test_a_failed_save_is_shown_on_the_results_screen(charts: Path) -> None:
+def test_a_failed_save_is_shown_on_the_results_screen_and_kept_for_next_time(charts: Path) -> None:
     app = make_app(charts_dirs=[charts])
     try:
         app.nav.push(Play(_setup(("keyboard", "ai"))))
@@ -86,13 +86,26 @@ def test_a_failed_save_is_shown_on_the_results_screen(charts: Path) -> None:
         run_until(app, top_is(app, ResultsScene), dt=0.05)
         results = app.scene
         assert isinstance(results, ResultsScene)
-        assert results.save_error is not None and results.save_error.startswith("could not save the score")
-        assert results.saved == (None, None)
-        app.step()  # drawn with the error in the hint bar, no crash
+        # The players are told the score is not in the table yet, and where it is kept.
+        assert results.save_error is not None and results.save_error.startswith("score not saved yet")
+        assert "pending" in results.save_error
+        kept = results.saved[0]
+        assert kept is not None and kept.stored == "pending" and kept.row_id is None
+        assert results.saved[1] is None  # the AI partner is never stored
+        app.step()  # drawn with the notice in the hint bar, no crash
         assert isinstance(app.scene, ResultsScene)
+        score = results.result.players[0].score
     finally:
-        app.ctx.scores = ScoreDB()
+        # The next start adds the kept run to the table, and says so.
+        app.ctx.scores = reopened = ScoreDB()
         close(app)
+    assert any("added 1 run" in n for n in reopened.notices)
+    db = ScoreDB()
+    try:
+        rows = db.top("tiny", "lead", "expert")
+        assert [(r.player_name, r.score) for r in rows] == [("Ann", score)]
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize(("inputs", "section"), [(("ai", "ai"), None), (("keyboard", "ai"), "Intro")])

@@ -11,9 +11,9 @@ Rules:
    top-level helper modules sit):
 
        core
-       settings, paths      the user's options (TOML) and where the bundled assets are:
-                            read by storage, inputs, audio and app alike, and needing
-                            only core themselves
+       settings, paths,     the user's options (TOML), where the bundled assets are,
+       set_aside            and how a damaged file is kept: read by storage, inputs,
+                            audio and app alike, and needing only core themselves
        formats
        library, storage
        inputs
@@ -45,7 +45,7 @@ PACKAGE = "duet_drums"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
-    ("settings", "paths"),
+    ("settings", "paths", "set_aside"),
     ("formats",),
     ("library", "storage"),
     ("inputs",),

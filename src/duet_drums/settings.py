@@ -1,24 +1,32 @@
 """User settings: one pydantic model, stored as TOML in the user config dir.
 
 Every part of the game reads its options from here, so the settings screen, the input
-layer and the audio layer agree on names. A corrupt or unreadable file is moved aside
-(never deleted: the user may want it back) and defaults are used, with a warning.
+layer and the audio layer agree on names.
+
+The file is the player's, often edited by hand, so loading it never costs more than it
+must (see `load_settings`): a bad value costs only its own key, named in the warning; a
+file that is not TOML at all is moved aside (never deleted: the player may want it back)
+and defaults are used. Saving never raises at the window (see `save_settings`).
 """
 
 from __future__ import annotations
 
+import copy
 import os
-import time
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from duet_drums.core.atomic import atomic_write_text
+from duet_drums.core.atomic import atomic_write_text, remove_orphaned_temps
+from duet_drums.core.keep_good import keep_good
 from duet_drums.core.kit import Piece
+from duet_drums.core.safe_read import FileReadError, read_bounded
+from duet_drums.set_aside import keep_copy, set_aside
 
 APP_NAME = "duet-drums"
 Strictness = Literal["relaxed", "standard", "strict"]
@@ -42,8 +50,16 @@ DEFAULT_KEYS: tuple[dict[str, Piece], dict[str, Piece]] = (
 )
 
 
+# A settings file is a few kilobytes; a megabyte is no settings file (and a 50 MB one
+# took half a minute to parse).
+MAX_SETTINGS_BYTES = 1 << 20
+_MAX_SHOWN_PROBLEMS = 8
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    # Unknown keys are refused (and so named in the warning, then dropped), and so are
+    # NaN and infinity, which TOML allows but no setting means.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class PlayerSettings(_Model):
@@ -128,26 +144,101 @@ def settings_path() -> Path:
     return config_dir() / "settings.toml"
 
 
-def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
-    """Return the settings and a warning to show, if the file had to be set aside."""
-    path = path or settings_path()
-    if not path.exists():
-        return Settings(), None
+@dataclass(frozen=True, slots=True)
+class SettingsNotice:
+    """Why the settings could not be saved; the window shows `message` and play goes on
+    with the settings in memory (the file on disk is the last good version)."""
+
+    path: Path
+    message: str
+
+
+def _fit_players(data: dict[str, Any], problems: list[str], defaults: dict[str, Any]) -> None:
+    players = data.get("players")
+    if not isinstance(players, list) or len(players) == 2:
+        return
+    if len(players) < 2:
+        problems.append(f"players: {len(players)} player(s) instead of 2, the missing ones get defaults")
+        players.extend(copy.deepcopy(defaults["players"][len(players):]))
+    else:
+        problems.append(f"players: {len(players)} players instead of 2, only the first two are kept")
+        del players[2:]
+
+
+def validate_keeping_good(data: dict[str, Any]) -> tuple[Settings, list[str]]:
+    """Settings from decoded TOML, and one problem per bad key ("audio.master_volume:
+    ... reset to the default"): every valid value is kept, each bad one falls back to its
+    default (player 2's default for player 2), unknown keys are dropped."""
+    data = copy.deepcopy(data)
+    defaults: dict[str, Any] = Settings().model_dump(mode="json", exclude_none=True)
+    problems: list[str] = []
+    _fit_players(data, problems, defaults)
+    settings, more = keep_good(Settings, data, defaults)
+    return settings, problems + more
+
+
+def _set_aside_whole(path: Path, reason: str) -> tuple[Settings, str]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Settings.model_validate(data), None
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError, OSError) as exc:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        try:
-            os.replace(path, aside)
-            where = f"moved to {aside}"
-        except OSError:
-            where = "left in place"
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Settings(), f"{path}: unreadable settings ({reason}); {where}, using defaults"
+        where = f"moved to {set_aside(path)}"
+    except OSError as exc:
+        where = f"left in place ({exc.strerror or exc})"
+    return Settings(), f"{path}: unreadable settings ({reason}); {where}, using defaults"
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
+def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
+    """Return the settings and a warning to show, or None.
+
+    - No file: defaults, no warning.
+    - A file that is not TOML, too large (MAX_SETTINGS_BYTES), not a regular file or
+      unreadable is moved aside whole (unique ``.corrupt-<time>`` name); defaults are used.
+    - A TOML file with some bad keys keeps every good value; each bad key is named (file
+      and key path) and reset to its default. The original is kept beside it under a
+      ``.corrupt-<time>`` name and the repaired settings are written back, so the warning
+      appears once, not on every start.
+
+    Temp files orphaned by a save that was killed are removed on the way.
+    """
+    path = path or settings_path()
+    remove_orphaned_temps(path)
+    try:
+        raw = read_bounded(path, MAX_SETTINGS_BYTES)
+    except FileReadError as exc:
+        if exc.missing:
+            return Settings(), None
+        return _set_aside_whole(path, exc.reason)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return _set_aside_whole(path, f"not UTF-8 text (byte {exc.start})")
+    except ValueError as exc:  # TOMLDecodeError, or a 5,000-digit number
+        return _set_aside_whole(path, (str(exc).splitlines() or [type(exc).__name__])[0][:200])
+    except RecursionError:
+        return _set_aside_whole(path, "values nested too deeply")
+    settings, problems = validate_keeping_good(data)
+    if not problems:
+        return settings, None
+    try:
+        kept = keep_copy(path, raw)
+    except OSError as exc:
+        where = f"the file is left as it was ({exc.strerror or exc})"
+    else:
+        notice = save_settings(settings, path)
+        where = f"the original is kept as {kept}" + (f"; {notice.message}" if notice else "")
+    shown = "; ".join(problems[:_MAX_SHOWN_PROBLEMS])
+    if len(problems) > _MAX_SHOWN_PROBLEMS:
+        shown += f"; ... and {len(problems) - _MAX_SHOWN_PROBLEMS} more"
+    return settings, f"{path}: {shown}; {where}"
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> SettingsNotice | None:
+    """Write the settings atomically; None when saved, else a notice to show. Never
+    raises: a read-only config folder or a full disk must not close the window, and the
+    file on disk stays the last version that was saved."""
     path = path or settings_path()
     data = settings.model_dump(mode="json", exclude_none=True)
-    atomic_write_text(path, tomli_w.dumps(data))
+    try:
+        atomic_write_text(path, tomli_w.dumps(data))
+    except OSError as exc:
+        return SettingsNotice(path, f"settings not saved: cannot write {path} ({exc.strerror or exc}); "
+                                    "changes last until the game is closed")
+    return None

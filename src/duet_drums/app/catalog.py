@@ -2,7 +2,9 @@
 
 A broken chart must not hide the others, so scanning never raises: each file becomes
 either a `ChartEntry` (ready to play, with what song select shows) or a `BrokenChart`
-holding the loader's message, which already names the file and the JSON path.
+holding the loader's message, which already names the file and the JSON path. The loader
+refuses hostile files itself (pipes, devices, huge or deeply nested files, absurd times:
+see `core.chart`); anything it still did not foresee is caught per file, never per scan.
 """
 
 from __future__ import annotations
@@ -94,6 +96,12 @@ def describe(chart: Chart, path: Path) -> ChartEntry:
     )
 
 
+def unexpected_failure(path: Path, exc: Exception) -> str:
+    """The message for a chart the loader did not foresee: still the file and the reason,
+    so the scan (and `list`) can go on with the others."""
+    return f"{path}: cannot be loaded ({type(exc).__name__}: {str(exc)[:200]})"
+
+
 def load_entry(path: Path) -> ChartEntry:
     """Load one chart file; raises ChartError (message names the file)."""
     return describe(load_chart(path), path)
@@ -111,6 +119,9 @@ def scan(dirs: Iterable[Path] | None = None) -> Catalog:
                 entry = load_entry(path)
             except ChartError as exc:
                 broken.append(BrokenChart(path, str(exc)))
+                continue
+            except Exception as exc:  # one file must never stop the scan
+                broken.append(BrokenChart(path, unexpected_failure(path, exc)))
                 continue
             if entry.id in seen_ids:
                 broken.append(BrokenChart(path, f"{path}: chart id {entry.id!r} is already used by "

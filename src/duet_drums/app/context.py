@@ -65,6 +65,8 @@ class AppContext:
         self.runs = RunRecords(self.scores)
         if self.settings_warning:
             self.warnings.append(self.settings_warning)
+        # A score database set aside, held in memory only, or pending runs merged in.
+        self.warnings.extend(self.scores.notices)
 
     @classmethod
     def load(cls, **kw: Any) -> AppContext:
@@ -74,8 +76,16 @@ class AppContext:
     def rescan(self) -> None:
         self.catalog = catalog_mod.scan(self.charts_dirs)
 
-    def save_settings(self) -> None:
-        save_settings(self.settings)
+    def save_settings(self) -> str | None:
+        """Save now; a read-only config folder or a full disk never closes the window: the
+        returned message (also kept once in `warnings`) is for the screen to show, and play
+        goes on with the settings in memory."""
+        notice = save_settings(self.settings)
+        if notice is None:
+            return None
+        if notice.message not in self.warnings:
+            self.warnings.append(notice.message)
+        return notice.message
 
     def keys_changed(self) -> None:
         """The players' key bindings changed (the App re-reads them before its next poll)."""

@@ -47,21 +47,28 @@ def save_run(scores: ScoreDB, setup: PlaySetup, session: DuetSession, result: Re
     entry = setup.entry
     replay = replay_from_session(session, entry.id, created=created, calibration=calibration.model_dump())
     blob = gzip.compress(replay_to_json(replay).encode("utf-8"), mtime=0)
+    humans = [p for p, choice in enumerate(setup.players) if not choice.is_ai]
+    entries = [
+        ScoreEntry(
+            chart_id=entry.id, chart_hash=entry.hash, part=pr.part, difficulty=pr.difficulty,
+            player_name=setup.players[p].name, player_index=p, score=pr.score, accuracy=pr.accuracy,
+            max_combo=pr.max_combo, counts={str(k): v for k, v in pr.counts.items()},
+            sync_percent=result.sync.sync_percent, partner=setup.players[1 - p].display_name,
+            speed=setup.speed,
+        )
+        for p in humans
+        for pr in (result.players[p],)
+    ]
     saved: list[SaveOutcome | None] = [None, None]
     try:
-        for p, (choice, pr) in enumerate(zip(setup.players, result.players, strict=True)):
-            if choice.is_ai:
-                continue
-            partner = setup.players[1 - p].display_name
-            saved[p] = scores.save(ScoreEntry(
-                chart_id=entry.id, chart_hash=entry.hash, part=pr.part, difficulty=pr.difficulty,
-                player_name=choice.name, player_index=p, score=pr.score, accuracy=pr.accuracy,
-                max_combo=pr.max_combo, counts={str(k): v for k, v in pr.counts.items()},
-                sync_percent=result.sync.sync_percent, partner=partner, speed=setup.speed,
-            ), replay=blob)
-    except Exception as exc:
-        return SaveReport((saved[0], saved[1]), f"could not save the score: {exc}")
-    return SaveReport((saved[0], saved[1]))
+        outcomes = scores.save_all(entries, replay=blob)
+    except Exception as exc:  # save_all keeps runs it cannot write; this is a last resort
+        return SaveReport((None, None), f"could not save the score: {exc}")
+    for p, outcome in zip(humans, outcomes, strict=True):
+        saved[p] = outcome
+    # Kept in a pending file or in memory only: say where and why, once.
+    notices = {o.notice for o in outcomes if o.notice}
+    return SaveReport((saved[0], saved[1]), "; ".join(sorted(notices)) or None)
 
 
 class RunRecords:

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from duet_drums.app.catalog import unexpected_failure
 from duet_drums.commands.args import load_chart_or_report
 from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, chart_id, chart_json_schema, load_chart
 from duet_drums.core.tempo import TempoMap
@@ -57,14 +58,14 @@ def _cmd_list(args: argparse.Namespace) -> int:
     rows: list[dict[str, object]] = []  # one JSON object per file (--json)
     for path in files:
         try:
-            chart = load_chart(path)
-        except ChartError as exc:
+            s = summarize(load_chart(path), path)
+        except Exception as exc:  # a ChartError, or what the loader did not foresee
+            message = str(exc) if isinstance(exc, ChartError) else unexpected_failure(path, exc)
             broken += 1
-            rows.append({"file": str(path), "error": str(exc)})
+            rows.append({"file": str(path), "error": message})
             if not args.json:
-                print(f"BROKEN {exc}", file=sys.stderr)
+                print(f"BROKEN {message}", file=sys.stderr)
             continue
-        s = summarize(chart, path)
         rows.append({"file": str(path), "id": s.id, "title": s.title, "artist": s.artist,
                      "duration_s": round(s.duration_s, 2), "bpm": [s.bpm_min, s.bpm_max],
                      "sections": s.sections, "notes": s.note_counts})

@@ -90,28 +90,47 @@ def _context(stepped: bool, fps: int | None) -> AppContext:
     ctx = AppContext.load(stepped=stepped)
     ctx.fps = _fps(ctx.settings.fps_limit, fps)
     ctx.fps_follow_display = fps is None and not ctx.settings.fps_limit
-    if ctx.settings_warning:
-        print(f"warning: {ctx.settings_warning}", file=sys.stderr)
+    # Settings repaired or set aside, a score database set aside or held in memory only.
+    for warning in ctx.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return ctx
 
 
 def no_screen_reason() -> str | None:
-    """Why a window cannot be shown, or None. With no display SDL quietly falls back to its
-    offscreen driver and the game would run invisibly; a player should be told instead.
-    An explicitly chosen SDL_VIDEODRIVER (tests, screenshots) is taken as meant."""
+    """Why a window cannot be shown, or None.
+
+    - With no display SDL quietly falls back to its offscreen driver and the game would
+      run invisibly: the player is told instead.
+    - A DISPLAY (or WAYLAND_DISPLAY) that is set but where no server answers ends the same
+      way, and is named: "no display set" would send the player looking in the wrong place.
+    - An explicitly chosen SDL_VIDEODRIVER that cannot start (x11 with no X server) is
+      named with SDL's reason, instead of a traceback from the window code.
+    - SDL_VIDEODRIVER=dummy or offscreen (tests, screenshots, headless runs) is taken as meant.
+    """
     import pygame
 
-    if os.environ.get("SDL_VIDEODRIVER"):
+    chosen = os.environ.get("SDL_VIDEODRIVER", "")
+    if not chosen:
+        os.environ.pop("SDL_VIDEODRIVER", None)  # set but empty: SDL would look for "windows"
+    if chosen in ("dummy", "offscreen"):
         return None
+    hint = "Without a screen, try: duet-drums play summit-medley --headless --autoplay"
     try:
         pygame.display.init()
         driver = pygame.display.get_driver()
     except pygame.error as exc:
-        return f"no video device ({exc})"
+        if chosen:
+            return (f"SDL_VIDEODRIVER={chosen} cannot open a display ({exc}); check that its display "
+                    "server runs and DISPLAY / WAYLAND_DISPLAY point at it, or unset SDL_VIDEODRIVER. "
+                    f"{hint}")
+        return f"no video device ({exc}). {hint}"
     if driver in ("offscreen", "dummy"):
         pygame.display.quit()
-        return ("no display found (DISPLAY / WAYLAND_DISPLAY not set): the game needs a screen. "
-                "Without one, try: duet-drums play summit-medley --headless --autoplay")
+        named = [f"{var}={os.environ[var]}" for var in ("DISPLAY", "WAYLAND_DISPLAY") if os.environ.get(var)]
+        if named:
+            return (f"cannot open the display: {' and '.join(named)} is set, but no display server "
+                    f"answers there (is it running? is access allowed?). {hint}")
+        return f"no display found (DISPLAY / WAYLAND_DISPLAY not set): the game needs a screen. {hint}"
     return None
 
 

@@ -8,11 +8,60 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import sys
 import time
+import zlib
 
 from duet_drums.core.atomic import atomic_write_bytes
+from duet_drums.core.jsonfile import JsonProblem, decode_json
+from duet_drums.core.replay import ReplayError, parse_replay
 from duet_drums.storage.scores import ScoreDB, scores_path
+
+
+def _export(db: ScoreDB, row_text: str, out: str) -> int:
+    """Every way this can fail is the user's to fix, so each gets a message, not a traceback."""
+    try:
+        row_id = int(row_text)
+    except ValueError:
+        print(f"error: {row_text!r} is not a score number (the numbers are shown as 'replay #N' "
+              "by `duet-drums scores`)", file=sys.stderr)
+        return 2
+    if os.path.isdir(out):
+        example = os.path.join(out, f"replay-{row_id}.json")
+        print(f"error: {out} is a folder; give the file to write, e.g. {example}", file=sys.stderr)
+        return 2
+    blob = db.replay(row_id)
+    if blob is None:
+        print(f"error: {db.path}: no replay stored for score #{row_id}", file=sys.stderr)
+        return 1
+    try:
+        data = _unpacked(blob)
+    except ValueError as exc:
+        print(f"error: {db.path}: the replay stored for score #{row_id} is damaged ({exc}); "
+              "nothing written", file=sys.stderr)
+        return 1
+    try:
+        atomic_write_bytes(out, blob if out.endswith(".gz") else data)
+    except OSError as exc:
+        print(f"error: cannot write {out} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def _unpacked(blob: bytes) -> bytes:
+    """The replay JSON in a stored blob, checked: a damaged blob must not be exported as
+    if it were a replay."""
+    try:
+        data = gzip.decompress(blob) if blob[:2] == b"\x1f\x8b" else blob
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"corrupt gzip data: {exc}") from None
+    try:
+        parse_replay(decode_json(data))
+    except (JsonProblem, ReplayError) as exc:
+        raise ValueError(str(exc)) from None
+    return data
 
 
 def _cmd_scores(args: argparse.Namespace) -> int:
@@ -20,17 +69,11 @@ def _cmd_scores(args: argparse.Namespace) -> int:
         print(f"no scores yet ({scores_path()})")
         return 0
     db = ScoreDB()
+    for notice in db.notices:
+        print(f"warning: {notice}", file=sys.stderr)
     try:
         if args.export_replay is not None:
-            row_id, out = args.export_replay
-            blob = db.replay(int(row_id))
-            if blob is None:
-                print(f"error: {scores_path()}: no replay stored for score #{row_id}", file=sys.stderr)
-                return 1
-            data = blob if out.endswith(".gz") else gzip.decompress(blob)
-            atomic_write_bytes(out, data)
-            print(f"wrote {out}")
-            return 0
+            return _export(db, *args.export_replay)
         keys = db.keys()
         if args.chart:
             keys = [k for k in keys if k[0] == args.chart]

@@ -6,6 +6,20 @@ layout: notes name drum pieces.
 
 Loading never raises a traceback at a user: every problem becomes a `ChartError` whose
 message names the file, the JSON path (``parts.lead.expert[12].piece``) and what is wrong.
+
+Charts come from strangers, so a chart must also be *sane*, not only well-formed; these
+limits are far beyond any real song and keep every time the game computes finite:
+
+- a file is at most `MAX_CHART_BYTES` (8 MB; the bundled medley, 5,600 notes, is 0.3 MB),
+  refused before it is read, and must be a regular file (see `core.safe_read`);
+- JSON nests at most 64 levels and holds no NaN, Infinity or 30-digit numbers
+  (see `core.jsonfile`);
+- ticks are at most `MAX_TICK` (2**31 - 1, the range of MIDI-derived formats);
+- tempos are at least `MIN_BPM` (1 BPM: slower is not a tempo, and 1e-300 BPM would put
+  the second note centuries after the first);
+- the last event (note, section, span, chord, tempo or time signature) comes at most
+  `MAX_SONG_SECONDS` (2 hours) into the song, and so do `preview_start_ms` and
+  `audio_offset_ms`.
 """
 
 from __future__ import annotations
@@ -20,7 +34,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from duet_drums.core.atomic import atomic_write_text
+from duet_drums.core.jsonfile import JsonProblem, decode_json, format_path
 from duet_drums.core.kit import PIECES, Dynamic, Piece, dynamic_of
+from duet_drums.core.safe_read import FileReadError, read_bounded
 
 FORMAT_VERSION = 1
 DEFAULT_RESOLUTION = 480
@@ -28,11 +44,17 @@ DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard", "expert")
 Difficulty = Literal["easy", "medium", "hard", "expert"]
 SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2"]
 
+MAX_CHART_BYTES = 8 << 20
+MAX_TICK = 2**31 - 1
+MIN_BPM = 1.0
+MAX_SONG_SECONDS = 2 * 60 * 60
+_MAX_SHOWN_PROBLEMS = 40
+
 _PIECE_ORDER = {p: i for i, p in enumerate(PIECES)}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Note(_Model):
@@ -180,12 +202,69 @@ def _sorted_unique(items: list[Any], path: str, what: str) -> list[tuple[str, st
     return out
 
 
+def _timed_events(chart: Chart) -> list[tuple[str, int]]:
+    """Every tick in the chart with its JSON path."""
+    out: list[tuple[str, int]] = []
+    lists: tuple[tuple[str, list[Any]], ...] = (
+        ("tempo", chart.tempo), ("time_signatures", chart.time_signatures), ("sections", chart.sections),
+        ("metadata.backing.chords", chart.metadata.backing.chords))
+    for name, items in lists:
+        out += [(f"{name}[{i}].tick", item.tick) for i, item in enumerate(items)]
+    for part_name, part in chart.parts.items():
+        for diff in DIFFICULTIES:
+            out += [(f"parts.{part_name}.{diff}[{i}].tick", n.tick) for i, n in enumerate(part.notes(diff))]
+        for i, span in enumerate(part.spans):
+            out += [(f"parts.{part_name}.spans[{i}].tick", span.tick),
+                    (f"parts.{part_name}.spans[{i}].end_tick", span.end_tick)]
+    return out
+
+
+def _seconds_at(tempo: list[TempoChange], resolution: int, tick: int) -> float:
+    """Seconds of `tick` under an ordered tempo list starting at tick 0 (floats suffice:
+    this only judges whether a chart is absurdly long; core.tempo does the exact maths)."""
+    seconds = 0.0
+    for i, change in enumerate(tempo):
+        end = tick if i + 1 == len(tempo) else min(tick, tempo[i + 1].tick)
+        if end <= change.tick:
+            break
+        seconds += (end - change.tick) * 60.0 / (change.bpm * resolution)
+    return seconds
+
+
+def _time_problems(chart: Chart, tempo_ok: bool) -> list[tuple[str, str]]:
+    """Limits that keep every time finite and sane (see the module docstring)."""
+    problems: list[tuple[str, str]] = []
+    events = _timed_events(chart)
+    problems += [(path, f"tick {tick} is beyond the largest tick, {MAX_TICK}")
+                 for path, tick in events if tick > MAX_TICK]
+    problems += [(f"tempo[{i}].bpm", f"BPM must be at least {MIN_BPM:g}, got {t.bpm!r}")
+                 for i, t in enumerate(chart.tempo) if t.bpm < MIN_BPM]
+    limit_ms = MAX_SONG_SECONDS * 1000.0
+    for field in ("preview_start_ms", "audio_offset_ms"):
+        value: float = getattr(chart.metadata, field)
+        if abs(value) > limit_ms:
+            problems.append((f"metadata.{field}", f"{value!r} ms is longer than a chart may last "
+                                                  f"({MAX_SONG_SECONDS // 60} minutes)"))
+    if problems or not tempo_ok or not events:
+        return problems
+    path, last = max(events, key=lambda e: e[1])
+    seconds = _seconds_at(chart.tempo, chart.resolution, last)
+    if seconds > MAX_SONG_SECONDS:
+        slowest = min(range(len(chart.tempo)), key=lambda i: chart.tempo[i].bpm)
+        problems.append((path, f"tick {last} comes {seconds:.3g} s into the song, but a chart may last "
+                               f"at most {MAX_SONG_SECONDS // 60} minutes (check the tempo map: "
+                               f"tempo[{slowest}] is {chart.tempo[slowest].bpm:g} BPM at resolution "
+                               f"{chart.resolution})"))
+    return problems
+
+
 def chart_problems(chart: Chart) -> list[tuple[str, str]]:
     """Semantic checks pydantic's field types cannot express, each with its JSON path."""
     problems: list[tuple[str, str]] = []
     if chart.tempo[0].tick != 0:
         problems.append(("tempo[0].tick", "the first tempo must be at tick 0"))
     problems += _sorted_unique(chart.tempo, "tempo", "tempo change")
+    tempo_ok = not problems
     if chart.time_signatures and chart.time_signatures[0].tick != 0:
         problems.append(("time_signatures[0].tick", "the first time signature must be at tick 0"))
     problems += _sorted_unique(chart.time_signatures, "time_signatures", "time signature")
@@ -209,7 +288,7 @@ def chart_problems(chart: Chart) -> list[tuple[str, str]]:
                 if key in seen:
                     problems.append((path, f"duplicate note: {note.piece} twice at tick {note.tick}"))
                 seen.add(key)
-    return problems
+    return problems + _time_problems(chart, tempo_ok)
 
 
 class ChartError(Exception):
@@ -222,20 +301,16 @@ class ChartError(Exception):
         super().__init__("\n".join(lines))
 
 
-def _format_loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+def _shown(value: Any, limit: int = 60) -> str:
+    """A bad value as the message quotes it: a 5 MB string is named, not pasted."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def _explain(err: Any) -> list[tuple[str, str]]:
     loc = tuple(err["loc"])
     kind = err["type"]
-    path = _format_loc(loc)
+    path = format_path(loc)
     if kind == "value_error" and not loc:
         # Our own semantic checks: the message already holds "path: problem" lines.
         text = str(err["ctx"]["error"])
@@ -246,23 +321,23 @@ def _explain(err: Any) -> list[tuple[str, str]]:
         return out
     if kind == "enum" and loc and loc[-1] == "piece":
         known = ", ".join(PIECES)
-        return [(path, f"unknown piece {err['input']!r} (known pieces: {known})")]
+        return [(path, f"unknown piece {_shown(err['input'])} (known pieces: {known})")]
     if kind == "missing" and loc and loc[-1] in DIFFICULTIES:
         return [(path, f"missing difficulty {loc[-1]!r}: every part needs "
                        f"{', '.join(DIFFICULTIES)} (an empty list is fine)")]
     if kind == "literal_error" and loc == ("format",):
-        return [(path, f"unsupported format version {err['input']!r}; this game reads "
+        return [(path, f"unsupported format version {_shown(err['input'])}; this game reads "
                        f"format {FORMAT_VERSION}")]
     if kind == "missing" and loc == ("format",):
         return [(path, f"missing format version; add \"format\": {FORMAT_VERSION}")]
     if kind in ("greater_than", "greater_than_equal") and loc and loc[-1] in ("bpm", "tick"):
         what = "BPM" if loc[-1] == "bpm" else "tick"
         return [(path, f"{what} must be {err['msg'].lower().removeprefix('input should be ')}, "
-                       f"got {err['input']!r}")]
+                       f"got {_shown(err['input'])}")]
     msg = err["msg"]
     if kind == "value_error":
         msg = str(err["ctx"]["error"])
-    return [(path, f"{msg} (got {err['input']!r})" if "input" in err and kind != "missing" and
+    return [(path, f"{msg} (got {_shown(err['input'])})" if "input" in err and kind != "missing" and
              not isinstance(err["input"], (dict, list)) else msg)]
 
 
@@ -276,24 +351,22 @@ def parse_chart(data: Any, file: str = "<chart>") -> Chart:
         problems: list[tuple[str, str]] = []
         for err in exc.errors():
             problems += _explain(err)
+        if len(problems) > _MAX_SHOWN_PROBLEMS:
+            more = len(problems) - _MAX_SHOWN_PROBLEMS
+            problems = [*problems[:_MAX_SHOWN_PROBLEMS], ("", f"... and {more:,} more problems")]
         raise ChartError(file, problems) from None
 
 
 def load_chart(path: str | os.PathLike[str]) -> Chart:
+    """Read, decode and validate a chart file; every failure is a ChartError naming the
+    file and the place (the limits are in the module docstring)."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ChartError(file, [("", "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ChartError(file, [("", f"not UTF-8 text (byte {exc.start})")]) from None
-    except OSError as exc:
-        raise ChartError(file, [("", f"cannot read: {exc.strerror}")]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        raise ChartError(file, [("", f"{where}: invalid JSON: {exc.msg}")]) from None
+        data = decode_json(read_bounded(path, MAX_CHART_BYTES))
+    except FileReadError as exc:
+        raise ChartError(file, [("", exc.reason)]) from None
+    except JsonProblem as exc:
+        raise ChartError(file, [(exc.place, exc.reason)]) from None
     return parse_chart(data, file)
 
 

@@ -24,21 +24,25 @@ import json
 import math
 import os
 import zlib
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from duet_drums.core.atomic import atomic_write_bytes
-from duet_drums.core.chart import Chart, chart_hash
+from duet_drums.core.chart import MAX_SONG_SECONDS, Chart, chart_hash
 from duet_drums.core.hits import Hit, HitSource
+from duet_drums.core.jsonfile import JsonProblem, decode_json, format_path
 from duet_drums.core.kit import Piece
 from duet_drums.core.result import Result
 from duet_drums.core.rules import RULE_FIELDS, Rules, StrictnessPreset, rules_for
+from duet_drums.core.safe_read import FileReadError, describe_size, read_bounded
 from duet_drums.core.session import DuetSession, PlayerSetup
 
 REPLAY_FORMAT: Literal[2] = 2
 READABLE_FORMATS = (1, 2)
+# A song's replay is about 100 KB of JSON; two hours of 20 hits a second stay under 8 MB.
+MAX_REPLAY_BYTES = 32 << 20
+_MAX_SHOWN_PROBLEMS = 20
 # Horizons are finite in the file (JSON has no infinity); anything past the song works.
 _MAX_HORIZON = 1e300
 
@@ -161,14 +165,18 @@ def save_replay(replay: Replay, path: str | os.PathLike[str]) -> None:
     atomic_write_bytes(path, data)
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def _hit_time_problem(replay: Replay) -> str | None:
+    """A hit no song can contain (t=1e308 would re-score as an overhit worth nothing but
+    still says the file is not a recording of a game)."""
+    for i, (_, _, t, _, _) in enumerate(replay.hits):
+        if not -MAX_SONG_SECONDS <= t <= MAX_SONG_SECONDS:
+            return (f"hits[{i}][2]: a hit at {t!r} s is outside any song (a chart lasts at most "
+                    f"{MAX_SONG_SECONDS} s); this is not a recording of a game")
+    return None
 
 
 def parse_replay(data: Any, file: str = "<replay>") -> Replay:
+    """Validate decoded replay data; raises ReplayError naming `file` and the place."""
     if not isinstance(data, dict):
         raise ReplayError(file, "a replay must be a JSON object")
     if "format" not in data:
@@ -177,36 +185,52 @@ def parse_replay(data: Any, file: str = "<replay>") -> Replay:
         raise ReplayError(file, f"format: unsupported replay format {data['format']!r}; "
                                 f"this game reads formats {', '.join(map(str, READABLE_FORMATS))}")
     try:
-        return Replay.model_validate(data)
+        replay = Replay.model_validate(data)
     except ValidationError as exc:
         lines = []
-        for err in exc.errors():
-            shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r})"
-            where = _loc(tuple(err["loc"]))
+        for err in exc.errors()[:_MAX_SHOWN_PROBLEMS]:
+            shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r:.60})"
+            where = format_path(tuple(err["loc"]))
             msg = err["msg"].removeprefix("Value error, ")
             lines.append(f"{where}: {msg}{shown}" if where else f"{msg}{shown}")
+        if exc.error_count() > _MAX_SHOWN_PROBLEMS:
+            lines.append(f"... and {exc.error_count() - _MAX_SHOWN_PROBLEMS:,} more problems")
         raise ReplayError(file, "; ".join(lines)) from None
+    problem = _hit_time_problem(replay)
+    if problem:
+        raise ReplayError(file, problem)
+    return replay
+
+
+def _gunzip(raw: bytes, file: str) -> bytes:
+    """Decompress at most MAX_REPLAY_BYTES: a small .gz can expand to gigabytes."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, MAX_REPLAY_BYTES + 1)
+    except zlib.error as exc:
+        raise ReplayError(file, f"corrupt gzip data: {exc}") from None
+    if len(data) > MAX_REPLAY_BYTES:
+        raise ReplayError(file, f"too large: more than {describe_size(MAX_REPLAY_BYTES)} once "
+                                "decompressed")
+    if not inflater.eof:
+        raise ReplayError(file, "corrupt gzip data: the file ends too early (truncated)")
+    return data
 
 
 def load_replay(path: str | os.PathLike[str]) -> Replay:
+    """Read a replay file (.gz or plain JSON); at most MAX_REPLAY_BYTES, regular files
+    only, every failure a ReplayError naming the file and the place."""
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ReplayError(file, "file not found") from None
-    except OSError as exc:
-        raise ReplayError(file, f"cannot read: {exc.strerror}") from None
+        raw = read_bounded(path, MAX_REPLAY_BYTES)
+    except FileReadError as exc:
+        raise ReplayError(file, exc.reason) from None
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ReplayError(file, f"corrupt gzip data: {exc}") from None
+        raw = _gunzip(raw, file)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ReplayError(file, f"not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise ReplayError(file, f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
+        data = decode_json(raw)
+    except JsonProblem as exc:
+        raise ReplayError(file, str(exc)) from None
     return parse_replay(data, file)
 
 

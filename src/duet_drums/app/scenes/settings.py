@@ -47,6 +47,8 @@ class SettingsScene(MenuScene):
         super().__init__(nav, ctx)
         self.name_entry = w.TextEntry(max_length=NAME_MAX)
         self.editing_player: int | None = None
+        # Why the last change could not be written (read-only config folder, full disk).
+        self.save_notice: str | None = None
         self.menu = w.Menu(self._items(), size=24, row_height=36)
 
     # -- player names --------------------------------------------------------------------
@@ -79,7 +81,7 @@ class SettingsScene(MenuScene):
 
     def _set(self, apply: Callable[[], None], audio: bool = False) -> None:
         apply()
-        self.ctx.save_settings()
+        self.save_notice = self.ctx.save_settings()
         if audio:
             self.ctx.apply_audio_settings()
 
@@ -155,8 +157,12 @@ class SettingsScene(MenuScene):
         w.draw_background(surface, theme)
         width, height = surface.get_size()
         w.text(surface, theme, "Settings", (30, 16), 40, theme.accent, bold=True)
-        w.text(surface, theme, "changes are saved as you make them", (width - 30, 30), 18, theme.text_dim,
-               anchor="topright")
+        if self.save_notice:
+            w.text(surface, theme, w.fit(theme, self.save_notice, 18, width - 300), (width - 30, 30), 18,
+                   theme.bad, anchor="topright")
+        else:
+            w.text(surface, theme, "changes are saved as you make them", (width - 30, 30), 18,
+                   theme.text_dim, anchor="topright")
         self.menu.draw(surface, theme, pygame.Rect(30, 70, min(900, width - 60), height - 120), value_x=420)
         hint = ("Type the name   Enter: confirm   Esc: cancel" if self.editing_player is not None
                 else "Up/Down: row   Left/Right: change   Enter: open   Esc: back")
