@@ -129,3 +129,14 @@ def test_reduce_keeps_other_parts_and_spans() -> None:
 def test_reducing_from_easy_is_refused() -> None:
     with pytest.raises(ValueError, match="lowest difficulty"):
         reduce_part(load_bundled("golden.json"), "lead", source="easy")
+
+
+def test_a_sparse_expert_thins_evenly_across_the_song() -> None:
+    """Quarter-note snares survive every window; hard drops the weakest beats (2 and 4),
+    spread over the whole song rather than cut from its end."""
+    notes = [Note(tick=t, piece=Piece.SNARE) for t in range(0, 40 * 480, 480)]
+    hard = reduce_from(notes, "expert", TempoMap(((0, 120.0),), 480))["hard"]
+    assert len(hard) <= 0.85 * len(notes)
+    dropped = sorted({n.tick for n in notes} - {n.tick for n in hard})
+    assert all(metrical_weight(TempoMap(((0, 120.0),), 480), t) == 2 for t in dropped)
+    assert dropped[0] < 40 * 480 / 4 and dropped[-1] > 40 * 480 * 3 / 4

@@ -14,7 +14,9 @@ time, never a gem with a kick (a crash or tom says more about the music than the
 Onyx's known bug (onyx #255) is an easy denser than its medium; here every difficulty is
 checked against the one above and thinned, lightest notes first, until it is strictly
 sparser. A step that would keep nearly everything (an expert already written in plain
-eighths) widens the cymbal windows instead, so hard is never expert minus one note.
+eighths) widens the cymbal windows first; what is still above 85 % of the harder chart
+then loses its lightest notes (off-beats, time-keeping), thinned evenly across the song,
+so hard is never expert minus one note.
 
 `tools/make_charts.py` builds the bundled charts with `reduce_step` and `playable`, so
 the game's own charts and an author's reductions follow the same rules.
@@ -22,6 +24,7 @@ the game's own charts and an author's reductions follow the same rules.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -145,13 +148,27 @@ def simplify_chords(notes: Iterable[Note]) -> list[Note]:
     return out
 
 
-def thinner_than(notes: Sequence[Note], above: Sequence[Note], tm: TempoMap) -> list[Note]:
-    """`notes` with its lightest notes dropped until it has fewer than `above` (when
-    `above` is empty, so is the result)."""
-    excess = len(notes) - len(above) + 1
+def _spread(count: int) -> list[int]:
+    """0..count-1 in an order that keeps any prefix evenly spread (0, 4, 2, 6, 1, 5...),
+    so dropping the first k of a run of alike notes thins the whole run, not its end."""
+    bits = max(1, (count - 1).bit_length())
+    order = sorted(range(1 << bits), key=lambda i: int(f"{i:0{bits}b}"[::-1], 2))
+    return [i for i in order if i < count]
+
+
+def thinner_than(notes: Sequence[Note], above: Sequence[Note], tm: TempoMap,
+                 max_keep: float = MAX_KEEP) -> list[Note]:
+    """`notes` with its lightest notes dropped until it has at most `max_keep` of
+    `above`, and fewer (when `above` is empty, so is the result). Lightest: lowest
+    metrical weight, then the least important piece; alike notes thin out evenly."""
+    target = min(len(above) - 1, math.floor(max_keep * len(above)))
+    excess = len(notes) - max(0, target)
     if excess <= 0:
         return list(notes)
-    order = sorted(notes, key=lambda n: (metrical_weight(tm, n.tick), -RANK[n.piece], -n.tick))
+    groups: dict[tuple[int, int], list[Note]] = {}
+    for n in sorted(notes, key=lambda n: n.tick):
+        groups.setdefault((metrical_weight(tm, n.tick), -RANK[n.piece]), []).append(n)
+    order = [run[i] for key in sorted(groups) for run in (groups[key],) for i in _spread(len(run))]
     drop = set(map(id, order[:excess]))
     return [n for n in notes if id(n) not in drop]
 

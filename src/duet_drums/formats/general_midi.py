@@ -31,7 +31,7 @@ from pathlib import Path
 import mido  # type: ignore[import-untyped]  # mido ships no type hints
 
 from duet_drums.core.atomic import atomic_write_bytes
-from duet_drums.core.chart import Chart, Metadata, Note, Part, Section, TempoChange, TimeSignature
+from duet_drums.core.chart import Chart, Metadata, Note, Part, Section, TempoChange, TimeSignature, sort_notes
 from duet_drums.core.kit import Dynamic, Piece, dynamic_of
 
 DRUM_CHANNEL = 9  # "channel 10"
@@ -241,7 +241,7 @@ def _notes(hits: list[tuple[int, int, int]], warnings: list[str]) -> list[Note]:
                         f"GM notes {listed}")
     if doubled:
         warnings.append(f"merged {doubled} notes that doubled a piece on the same tick (kept the louder)")
-    return sorted(out.values(), key=lambda n: n.tick)
+    return sort_notes(list(out.values()))
 
 
 def _title(mid: mido.MidiFile, path: Path) -> str:
