@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from duet_drums.core.chart import Chart, Note
-from duet_drums.core.kit import CYMBALS, FIVE_LANE, TOMS, Dynamic, Layout, Piece
+from duet_drums.core.kit import CYMBALS, FIVE_LANE, KICKS, TOMS, Dynamic, Layout, Piece
 from duet_drums.editor.rebuild import EditError, NoteKey, by_key, key_of, new_note, notes_of, with_notes
 from duet_drums.editor.selection import Selection
 
@@ -131,12 +131,18 @@ def set_piece(chart: Chart, sel: Selection, piece: Piece | str) -> Chart:
                                  for n in _selected(chart, sel)}, f"making them {target.value}")
 
 
-def _flipped(piece: Piece) -> Piece:
+def flipped(piece: Piece) -> Piece:
+    """What the cymbal/tom toggle makes of a piece (kicks and the snare stay)."""
     if piece in TOMS:
         return _CYMBAL_OF_TOM[piece]
     if piece in CYMBALS:
         return _TOM_OF_LANE[FIVE_LANE.lanes[FIVE_LANE.lane_of(piece)].name]
-    raise EditError(f"a {piece.value} is neither a cymbal nor a tom")
+    return piece
+
+
+def double_kick_flipped(piece: Piece) -> Piece:
+    """What the 2x kick toggle makes of a piece."""
+    return {Piece.KICK: Piece.KICK2, Piece.KICK2: Piece.KICK}.get(piece, piece)
 
 
 def toggle_cymbal(chart: Chart, sel: Selection) -> Chart:
@@ -145,18 +151,17 @@ def toggle_cymbal(chart: Chart, sel: Selection) -> Chart:
     notes = [n for n in _selected(chart, sel) if n.piece in CYMBALS or n.piece in TOMS]
     if not notes:
         raise EditError("no cymbal or tom selected")
-    return _rewrite(chart, sel, {key_of(n): n.model_copy(update={"piece": _flipped(n.piece)}) for n in notes},
+    return _rewrite(chart, sel, {key_of(n): n.model_copy(update={"piece": flipped(n.piece)}) for n in notes},
                     "the cymbal/tom toggle")
 
 
 def toggle_double_kick(chart: Chart, sel: Selection) -> Chart:
     """Kick <-> 2x kick (the second pedal) on each selected kick."""
-    swap = {Piece.KICK: Piece.KICK2, Piece.KICK2: Piece.KICK}
-    notes = [n for n in _selected(chart, sel) if n.piece in swap]
+    notes = [n for n in _selected(chart, sel) if n.piece in KICKS]
     if not notes:
         raise EditError("no kick selected")
-    return _rewrite(chart, sel, {key_of(n): n.model_copy(update={"piece": swap[n.piece]}) for n in notes},
-                    "the 2x kick toggle")
+    return _rewrite(chart, sel, {key_of(n): n.model_copy(update={"piece": double_kick_flipped(n.piece)})
+                                 for n in notes}, "the 2x kick toggle")
 
 
 def set_velocity(chart: Chart, sel: Selection, velocity: int | None) -> Chart:

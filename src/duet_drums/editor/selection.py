@@ -9,7 +9,7 @@ same selection works on a 5-lane or a full-kit highway.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from duet_drums.core.chart import Chart, Note
@@ -36,6 +36,11 @@ class Selection:
     def shifted(self, ticks: int) -> Selection:
         """Where the selection is after `move_notes` by `ticks`: the window keeps it selected."""
         return Selection(self.part, self.difficulty, frozenset((t + ticks, p) for t, p in self.keys))
+
+    def mapped(self, piece: Callable[[Piece], Piece]) -> Selection:
+        """The selection after an edit that changed the selected notes' pieces (the
+        cymbal/tom toggle), so the same notes stay selected."""
+        return Selection(self.part, self.difficulty, frozenset((t, piece(p)) for t, p in self.keys))
 
     def union(self, other: Selection) -> Selection:
         """Shift-click / shift-drag: add to the selection (of the same part and difficulty)."""
