@@ -6,9 +6,11 @@ from pathlib import Path
 
 import mido
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from duet_drums.core.chart import DIFFICULTIES, Note, Section, TempoChange, TimeSignature, sort_notes
-from duet_drums.core.kit import Piece
+from duet_drums.core.chart import DIFFICULTIES, Chart, Note, Section, TempoChange, TimeSignature, sort_notes
+from duet_drums.core.kit import PIECES, Piece
 from duet_drums.formats.general_midi import (
     MidiImportError,
     bpm_of,
@@ -132,3 +134,39 @@ def test_a_chart_with_non_ascii_names_exports(tmp_path: Path) -> None:
     chart = chart_with([Note(tick=0, piece=Piece.SNARE)], sections=[Section(tick=0, name="Refrain — 黄金")])
     back = read_general_midi(write_general_midi(chart, "lead", "expert", tmp_path / "u.mid"))
     assert back.chart.sections == chart.sections
+
+
+_bpm = st.integers(4000, 30000).map(lambda c: c / 100)  # 40.00-300.00, as authors type them
+_name = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp")),
+                min_size=1, max_size=12)
+
+
+@st.composite
+def _charts(draw: st.DrawFn) -> Chart:
+    res = draw(st.sampled_from([96, 192, 480, 960]))
+    ticks = st.integers(0, 64 * res)
+    notes = draw(st.lists(st.builds(Note, tick=ticks, piece=st.sampled_from(PIECES),
+                                    velocity=st.sampled_from([None, None, 1, 30, 110, 127])),
+                          max_size=60, unique_by=lambda n: (n.tick, n.piece)))
+    if not notes:
+        notes.append(Note(tick=0, piece=Piece.KICK))
+    tempo = [TempoChange(tick=0, bpm=draw(_bpm))]
+    for t in sorted(draw(st.sets(st.integers(1, 64 * res), max_size=5))):
+        bpm = draw(_bpm)
+        if bpm != tempo[-1].bpm:
+            tempo.append(TempoChange(tick=t, bpm=bpm))
+    sigs = [TimeSignature(tick=0, num=draw(st.integers(1, 16)), den=draw(st.sampled_from([2, 4, 8, 16])))]
+    sigs += [TimeSignature(tick=t * res, num=draw(st.integers(1, 16)), den=4)
+             for t in sorted(draw(st.sets(st.integers(1, 60), max_size=3)))]
+    sections = [Section(tick=t, name=draw(_name)) for t in sorted(draw(st.lists(ticks, max_size=4)))]
+    return chart_with(notes, tempo=tempo, time_signatures=sigs, sections=sections, resolution=res)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_charts())
+def test_any_chart_survives_the_gm_round_trip(tmp_path: Path, chart: Chart) -> None:
+    back = read_general_midi(write_general_midi(chart, "lead", "expert", tmp_path / "any.mid")).chart
+    assert back.notes("lead", "expert") == sort_notes(chart.notes("lead", "expert"))
+    assert (back.tempo, back.time_signatures, back.resolution) == (chart.tempo, chart.time_signatures,
+                                                                   chart.resolution)
+    assert back.sections == [s.model_copy(update={"name": s.name.strip()}) for s in chart.sections]

@@ -17,7 +17,9 @@ microseconds, so a round trip keeps "114", not "113.99995".
 
 Kick: GM has two bass drums. The exporter writes the kick as 36 and the 2x kick (second
 pedal) as 35; the importer reads 35 as the 2x kick when the file also uses 36, and as
-the kick when it is the file's only bass drum (many kits send 35 for the kick).
+the kick when it is the file's only bass drum (many kits send 35 for the kick). Our
+own exports say so in a text event (`KICK2_TEXT`), so a part with only 2x kicks comes
+back as it went out.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ DRUM_CHANNEL = 9  # "channel 10"
 NORMAL_VELOCITY = 100
 NOTE_TICKS_PER_QUARTER = 8  # exported note length: a 32nd, cut short before the next hit
 MAX_RESOLUTION = 32768
+KICK2_TEXT = "duet-drums: note 35 is the 2x kick"
 
 EXPORT_NOTES: dict[Piece, int] = {
     Piece.KICK: 36, Piece.KICK2: 35, Piece.SNARE: 38, Piece.HIHAT: 42, Piece.HIHAT_OPEN: 46,
@@ -127,9 +130,10 @@ def export_general_midi(chart: Chart, part: str, difficulty: str) -> mido.MidiFi
     markers = [(s.tick, 3, mido.MetaMessage("marker", text=s.name)) for s in chart.sections]
     drums = note_events(((n.tick, EXPORT_NOTES[n.piece], _velocity(n)) for n in notes), length, DRUM_CHANNEL)
     name = mido.MetaMessage("track_name", name=f"Drums ({part} {difficulty})")
+    kick2 = mido.MetaMessage("text", text=KICK2_TEXT)
     mid = new_midi_file(chart.resolution)
     mid.tracks.append(to_track([*tempo_events(chart), *markers], end))
-    mid.tracks.append(to_track([(0, -1, name), *drums], end))
+    mid.tracks.append(to_track([(0, -2, name), (0, -1, kick2), *drums], end))
     return mid
 
 
@@ -214,10 +218,10 @@ def _drum_hits(events: list[tuple[int, mido.Message | mido.MetaMessage]], warnin
     return [(t, m.note, m.velocity) for t, m in drums]
 
 
-def _notes(hits: list[tuple[int, int, int]], warnings: list[str]) -> list[Note]:
+def _notes(hits: list[tuple[int, int, int]], warnings: list[str], ours: bool) -> list[Note]:
     mapping = dict(IMPORT_NOTES)
     used = {note for _, note, _ in hits}
-    if 35 in used and 36 not in used:
+    if 35 in used and 36 not in used and not ours:
         mapping[35] = Piece.KICK
     skipped: dict[int, int] = {}
     out: dict[tuple[int, Piece], Note] = {}
@@ -263,7 +267,8 @@ def read_general_midi(path: str | os.PathLike[str], title: str | None = None, pa
     warnings: list[str] = []
     events = _absolute(mid)
     tempo, sigs = _tempo_map(events)
-    notes = _notes(_drum_hits(events, warnings), warnings)
+    ours = any(m.type == "text" and m.text == KICK2_TEXT for _, m in events)
+    notes = _notes(_drum_hits(events, warnings), warnings, ours)
     if not notes:
         raise MidiImportError(f"{path}: no drum notes found")
     sections = [Section(tick=t, name=str(m.text).strip()) for t, m in events
