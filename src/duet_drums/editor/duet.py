@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from duet_drums.core.chart import Chart, Note
+from duet_drums.core.chart import Chart
 from duet_drums.core.tempo import TempoMap
 from duet_drums.editor.rebuild import notes_of
 from duet_drums.editor.selection import section_range
@@ -22,15 +22,11 @@ def unison_ticks(chart: Chart, a: tuple[str, str], b: tuple[str, str]) -> frozen
     return frozenset(n.tick for n in notes_of(chart, *a)) & frozenset(n.tick for n in notes_of(chart, *b))
 
 
-def _unison_share(partner: list[Note], lead_ticks: frozenset[int] | set[int]) -> float:
-    if not partner:
-        return 0.0
-    return 100.0 * sum(n.tick in lead_ticks for n in partner) / len(partner)
-
-
 def unison_percent(chart: Chart, lead: tuple[str, str], partner: tuple[str, str]) -> float:
     """Share of the partner's notes (in %) that fall on a tick where the lead plays."""
-    return _unison_share(notes_of(chart, *partner), {n.tick for n in notes_of(chart, *lead)})
+    notes = notes_of(chart, *partner)
+    lead_ticks = {n.tick for n in notes_of(chart, *lead)}
+    return 100.0 * sum(n.tick in lead_ticks for n in notes) / len(notes) if notes else 0.0
 
 
 def song_seconds(chart: Chart) -> float:
