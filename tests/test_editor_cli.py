@@ -1,12 +1,18 @@
-"""The chart editor entry point: info and canonical formatting, with clear errors."""
+"""The chart editor's commands: what each prints and writes, and clear refusals on bad input."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from duet_drums.core.chart import load_chart
+from duet_drums.editor.cli import main
+from duet_drums.paths import charts_dir
 from tests.chart_factory import minimal_chart_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +52,103 @@ def test_broken_chart_is_left_untouched(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert f"{path}: tempo[0].bpm: BPM must be greater than 0" in out.stderr
     assert path.read_text() == original
+
+
+# -- the editor commands, run in-process on real files --------------------------------------
+def _medley(tmp_path: Path) -> Path:
+    path = tmp_path / "medley.json"
+    shutil.copy(charts_dir() / "summit-medley.json", path)
+    return path
+
+
+Capture = pytest.CaptureFixture[str]
+
+
+def _main(capsys: Capture, *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_validate_reports_each_problem_with_its_place(tmp_path: Path, capsys: Capture) -> None:
+    good = _medley(tmp_path)
+    data = minimal_chart_data()
+    data["parts"]["lead"]["hard"] = [{"tick": 0, "piece": "kick2"}]
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(data))
+    code, out, _ = _main(capsys, "validate", good, odd)
+    assert code == 0
+    assert f"{good}: ok" in out
+    assert f"{odd}: warning: lead hard tick 0: 2x kick below expert" in out
+    assert _main(capsys, "validate", "--strict", odd)[0] == 1
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    code, out, err = _main(capsys, "validate", broken)
+    assert code == 1 and "invalid JSON" in err and f"{broken}: broken" in out
+
+
+def test_reduce_rewrites_a_part_in_place(tmp_path: Path, capsys: Capture) -> None:
+    path = _medley(tmp_path)
+    code, out, _ = _main(capsys, "reduce", path, "--part", "partner")
+    assert code == 0 and f"reduced partner from expert into {path}" in out and "hard keeps 100%" in out
+    chart = load_chart(path)
+    counts = [len(chart.notes("partner", d)) for d in ("easy", "medium", "hard", "expert")]
+    assert counts == sorted(counts) and len(set(counts)) == 4
+    code, _, err = _main(capsys, "reduce", path, "--part", "drums")
+    assert code == 1 and "no part 'drums'; parts: lead, partner" in err
+
+
+def test_partner_then_export_midi_then_import(tmp_path: Path, capsys: Capture) -> None:
+    path = _medley(tmp_path)
+    out_chart = tmp_path / "with-partner.json"
+    code, out, _ = _main(capsys, "partner", path, "-o", out_chart)
+    assert code == 0 and "replaced part 'partner'" in out and "expert 100%" in out
+    mid = tmp_path / "partner-hard.mid"
+    export = ("export-midi", out_chart, "--part", "partner", "--difficulty", "hard", "-o", mid)
+    code, out, _ = _main(capsys, *export)
+    assert code == 0 and "on channel 10" in out
+    assert _main(capsys, *export)[0] == 1  # no --force: the file is kept
+    back = tmp_path / "back.json"
+    code, out, _ = _main(capsys, "import", mid, "-o", back, "--title", "Back", "--reduce")
+    assert code == 0 and "imported General MIDI drum file" in out
+    chart = load_chart(back)
+    assert chart.metadata.title == "Back"
+    assert chart.notes("lead", "expert") == load_chart(out_chart).notes("partner", "hard")
+    assert 0 < len(chart.notes("lead", "easy")) < len(chart.notes("lead", "hard"))
+
+
+def test_export_song_writes_the_folder_once(tmp_path: Path, capsys: Capture) -> None:
+    path = _medley(tmp_path)
+    folder = tmp_path / "Summit Medley"
+    code, out, _ = _main(capsys, "export-song", path, "-o", folder)
+    assert code == 0 and "lead as PART DRUMS" in out and "warning: the chart names no audio file" in out
+    assert (folder / "notes.mid").is_file() and (folder / "song.ini").is_file()
+    code, _, err = _main(capsys, "export-song", path, "-o", folder)
+    assert code == 1 and "notes.mid exists; pass --force" in err
+    assert _main(capsys, "export-song", path, "-o", folder, "--force")[0] == 0
+
+
+def test_new_and_bad_input(tmp_path: Path, capsys: Capture) -> None:
+    new = tmp_path / "new.json"
+    code, out, _ = _main(capsys, "new", new, "--title", "Fresh", "--bpm", "97", "--time-signature", "7/8")
+    assert code == 0 and "created" in out and load_chart(new).time_signatures[0].num == 7
+    code, _, err = _main(capsys, "new", tmp_path / "x.json", "--title", "X", "--time-signature", "seven")
+    assert code == 1 and "expected NUM/DEN" in err
+    code, _, err = _main(capsys, "new", tmp_path / "y.json", "--title", "Y", "--bpm", "-3")
+    assert code == 1 and "bpm: should be greater than 0" in err
+    code, _, err = _main(capsys, "import", tmp_path / "nothing.mid", "-o", tmp_path / "z.json")
+    assert code == 1 and "no such file or folder" in err
+    code, _, err = _main(capsys, "import", new, "-o", tmp_path / "z.json")
+    assert code == 1 and "already a Duet Drums chart" in err
+    junk = tmp_path / "junk.mid"
+    junk.write_bytes(b"not a midi file")
+    code, _, err = _main(capsys, "import", junk, "-o", tmp_path / "z.json")
+    assert code == 1 and "junk.mid: not a readable MIDI file" in err
+    assert not (tmp_path / "z.json").exists()
+
+
+def test_info_shows_densities_and_the_unison_map(tmp_path: Path, capsys: Capture) -> None:
+    code, out, _ = _main(capsys, "info", _medley(tmp_path))
+    assert code == 0
+    assert "8.10/s" in out and "unisons (partner's notes on a lead note, same difficulty)" in out
+    assert "Golden — Final Chorus" in out
