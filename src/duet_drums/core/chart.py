@@ -26,7 +26,11 @@ FORMAT_VERSION = 1
 DEFAULT_RESOLUTION = 480
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard", "expert")
 Difficulty = Literal["easy", "medium", "hard", "expert"]
-SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2"]
+# "disco": a community chart's disco flip (red and yellow swapped); the notes inside are
+# already the pieces the drummer plays, the span records where the file flipped them.
+SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2", "disco"]
+# How a community chart's drum part is laid out (the community's own names).
+DrumType = Literal["four_lane", "four_lane_pro", "five_lane"]
 
 _PIECE_ORDER = {p: i for i, p in enumerate(PIECES)}
 
@@ -104,6 +108,36 @@ class Backing(_Model):
     bass: Literal["kick", "eighths", "none"] = "kick"
 
 
+class SongFolder(_Model):
+    """Where a chart read from a community song folder (Rock Band / Clone Hero / YARG)
+    came from, and what the game needs at play time that does not live in ticks.
+
+    Offsets follow the community's sign: a positive offset makes the notes later against
+    the audio, so a note at tempo-map time t is due at audio time t + `offset_ms`. The
+    song.ini `delay` wins over the .chart `Offset` when both are set, as in Clone Hero.
+    """
+
+    chart_file: str = Field(min_length=1)
+    drum_type: DrumType
+    # .chart [Song] Offset, in ms (the file stores seconds).
+    chart_offset_ms: float = 0.0
+    # song.ini `delay` (or `delay_seconds`), in ms.
+    ini_delay_ms: float = 0.0
+    # Audio stems beside the chart: stem name ("song", "drums", "drums_1", ...) -> file
+    # name inside the folder.
+    stems: dict[str, str] = Field(default_factory=dict)
+    album: str = ""
+    genre: str = ""
+    year: str = ""
+    # song.ini `diff_drums` (0-6); None when the ini says -1 or nothing.
+    diff_drums: int | None = Field(default=None, ge=0)
+    song_length_ms: float | None = Field(default=None, ge=0)
+
+    @property
+    def offset_ms(self) -> float:
+        return self.ini_delay_ms if self.ini_delay_ms else self.chart_offset_ms
+
+
 class Metadata(_Model):
     title: str = Field(min_length=1)
     artist: str = ""
@@ -115,6 +149,7 @@ class Metadata(_Model):
     audio_offset_ms: float = 0.0
     backing: Backing = Field(default_factory=Backing)
     description: str = ""
+    song_folder: SongFolder | None = None
 
 
 class Part(_Model):
