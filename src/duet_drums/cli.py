@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("charts", "engine", "game", "scores", "devices")
+COMMAND_MODULES = ("charts", "engine", "game", "scores", "devices", "library")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,8 +1,9 @@
 """What a notes.mid or .chart reader hands on: the drum part as the file wrote it.
 
-Both readers fill the same plain structure (tuples, not pydantic models: a library scan
-reads thousands of songs and only needs counts), and `drum_rules` turns it into drum
-pieces by the community's rules once, for both formats.
+Both readers fill the same plain structure, and `drum_rules` turns it into drum pieces
+by the community's rules once, for both formats. Gems are numpy columns, not objects: a
+library scan reads thousands of songs of thousands of gems and needs only counts and two
+times from each, so every rule is applied to whole columns at once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from duet_drums.core.chart import DIFFICULTIES, SpanKind
+from duet_drums.formats.columns import int_columns
 from duet_drums.formats.errors import FormatError
 
 # Lanes as the files number them (.chart N 0-5; notes.mid 96-101 on expert), plus the 2x
@@ -23,8 +28,8 @@ NORMAL, ACCENT, GHOST = 0, 1, 2
 
 Format = Literal["mid", "chart"]
 
-# One gem: (tick, lane, dynamic, marked). `marked` is True when the format's marker
-# overrides its default: a tom marker in notes.mid (cymbals by default), a cymbal
+# One gem as a row: (tick, lane, dynamic, marked). `marked` is True when the format's
+# marker overrides its default: a tom marker in notes.mid (cymbals by default), a cymbal
 # marker in .chart (toms by default).
 Gem = tuple[int, int, int, bool]
 # A marked stretch: (kind, tick, end_tick, difficulties or None for all).
@@ -32,6 +37,16 @@ RawSpan = tuple[SpanKind, int, int, tuple[str, ...] | None]
 
 # Tempo bounds the chart model accepts; a file beyond them is refused by name.
 MAX_BPM = 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Gems:
+    """One difficulty's gems as columns (see `Gem` for what a row means)."""
+
+    ticks: npt.NDArray[np.int64]
+    lanes: npt.NDArray[np.int64]
+    dynamics: npt.NDArray[np.int64]
+    marked: npt.NDArray[np.bool_]
 
 
 @dataclass(slots=True)
@@ -63,7 +78,7 @@ class RawDrumPart:
     tempos: list[tuple[int, float]]  # (tick, BPM), sorted, first at tick 0
     time_signatures: list[tuple[int, int, int]]  # (tick, numerator, denominator)
     sections: list[tuple[int, str]]
-    gems: dict[str, list[Gem]]
+    gems: dict[str, Gems]
     # Any cymbal or tom marker that counts for the drum type (community rule: a .mid tom
     # marker counts when a gem lies under it; any .chart cymbal marker counts).
     has_markers: bool
@@ -76,8 +91,9 @@ class RawDrumPart:
     warnings: list[str] = field(default_factory=list)
 
     @staticmethod
-    def empty_gems() -> dict[str, list[Gem]]:
-        return {d: [] for d in DIFFICULTIES}
+    def empty_gems() -> dict[str, Gems]:
+        ticks, lanes, dynamics = int_columns([], 3)
+        return {d: Gems(ticks, lanes, dynamics, np.zeros(0, bool)) for d in DIFFICULTIES}
 
 
 def checked_bpm(bpm: float, file: str, place: str) -> float:

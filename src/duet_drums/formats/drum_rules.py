@@ -22,20 +22,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 import duet_drums.formats.drum_part as dp
 from duet_drums.core.chart import DIFFICULTIES, DrumType
-from duet_drums.core.kit import FIVE_LANE, KICKS, Piece
+from duet_drums.core.kit import FIVE_LANE, PIECES, Piece
 from duet_drums.formats.drum_part import RawDrumPart, RawSpan, merge_spans
 
 ACCENT_VELOCITY = 127
 GHOST_VELOCITY = 30  # soft enough for `core.kit.dynamic_of`, loud enough to hear
 
-# One note of the result: (tick, piece, velocity or None).
+# One note of the result as a row: (tick, piece, velocity or None).
 DrumNote = tuple[int, Piece, int | None]
 
-_VELOCITY = {dp.ACCENT: ACCENT_VELOCITY, dp.GHOST: GHOST_VELOCITY}
-_LANE_OF_PIECE = {piece: FIVE_LANE.lane_of(piece) for piece in Piece}
-_PIECE_ORDER = {piece: i for i, piece in enumerate(Piece)}
+_CODE = {piece: i for i, piece in enumerate(PIECES)}  # a piece's code is its order in PIECES
+_HIGHWAY_LANE = np.array([FIVE_LANE.lane_of(piece) for piece in PIECES], np.int64)
+_VELOCITY = np.array([0, ACCENT_VELOCITY, GHOST_VELOCITY], np.int64)  # by dynamic; 0: none
+
+
+@dataclass(frozen=True, slots=True)
+class DrumNotes:
+    """One difficulty's notes as columns, sorted by tick then piece order; a velocity of
+    0 means "no velocity" (a normal note)."""
+
+    ticks: npt.NDArray[np.int64]
+    pieces: npt.NDArray[np.int64]  # index into core.kit.PIECES
+    velocities: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.ticks)
+
+    def rows(self) -> list[DrumNote]:
+        return [(t, PIECES[p], v or None)
+                for t, p, v in zip(self.ticks.tolist(), self.pieces.tolist(), self.velocities.tolist(),
+                                   strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +71,7 @@ class DrumOptions:
 @dataclass(slots=True)
 class DrumPart:
     drum_type: DrumType
-    notes: dict[str, list[DrumNote]]
+    notes: dict[str, DrumNotes]
     spans: list[RawSpan]
     warnings: list[str] = field(default_factory=list)
 
@@ -80,26 +101,26 @@ def drum_type(options: DrumOptions, has_markers: bool, has_green5: bool) -> tupl
     return "four_lane", None
 
 
-def _four_lane_piece(lane: int, marked: bool, cymbals_by_default: bool, with_orange: bool) -> Piece:
-    cymbal = marked != cymbals_by_default
-    if lane == dp.YELLOW:
-        return Piece.HIHAT if cymbal else Piece.TOM1
-    if lane == dp.BLUE:
-        return Piece.RIDE if cymbal else Piece.TOM2
-    if lane == dp.GREEN4:
-        return Piece.CRASH if cymbal else Piece.TOM3
-    # The 5-lane green in a 4-lane chart is a green tom; beside an orange it moves to blue.
-    return Piece.TOM2 if with_orange else Piece.TOM3
-
-
-def _five_lane_piece(lane: int, with_green5: bool) -> Piece:
-    if lane == dp.YELLOW:
-        return Piece.HIHAT
-    if lane == dp.BLUE:
-        return Piece.TOM2
-    if lane == dp.GREEN4:
-        return Piece.RIDE if with_green5 else Piece.CRASH
-    return Piece.TOM3
+def _piece_table(five: bool, cymbals_by_default: bool) -> npt.NDArray[np.int64]:
+    """Piece code by `lane * 2 + marked`, for the usual case of a lane alone on its tick."""
+    table: list[Piece] = []
+    for lane in range(7):
+        for marked in (False, True):
+            cymbal = marked != cymbals_by_default
+            if lane in (dp.KICK, dp.KICK2, dp.RED):
+                piece = {dp.KICK: Piece.KICK, dp.KICK2: Piece.KICK2, dp.RED: Piece.SNARE}[lane]
+            elif lane == dp.GREEN5:
+                piece = Piece.TOM3  # the 5-lane green is a green tom in every layout
+            elif five:
+                piece = {dp.YELLOW: Piece.HIHAT, dp.BLUE: Piece.TOM2, dp.GREEN4: Piece.CRASH}[lane]
+            elif lane == dp.YELLOW:
+                piece = Piece.HIHAT if cymbal else Piece.TOM1
+            elif lane == dp.BLUE:
+                piece = Piece.RIDE if cymbal else Piece.TOM2
+            else:
+                piece = Piece.CRASH if cymbal else Piece.TOM3
+            table.append(piece)
+    return np.array([_CODE[p] for p in table], np.int64)
 
 
 def _disco_windows(events: list[tuple[int, str]], song_end: int) -> list[tuple[int, int]]:
@@ -124,69 +145,71 @@ def _disco_windows(events: list[tuple[int, str]], song_end: int) -> list[tuple[i
     return windows
 
 
-def _snap_chords(gems: list[tuple[int, int, int, bool]], threshold: int) -> list[tuple[int, int, int, bool]]:
+def _snap_chords(ticks: npt.NDArray[np.int64], threshold: int) -> npt.NDArray[np.int64]:
     """ini `chord_snap_threshold`: gems closer than it to the previous chord join it."""
-    out: list[tuple[int, int, int, bool]] = []
+    unique = np.unique(ticks).tolist()
+    moved: dict[int, int] = {}
     anchor: int | None = None
-    for tick, lane, dyn, marked in gems:
-        if anchor is not None and tick != anchor and tick - anchor < threshold:
-            tick = anchor
+    for tick in unique:
+        if anchor is not None and tick - anchor < threshold:
+            moved[tick] = anchor
         else:
             anchor = tick
-        out.append((tick, lane, dyn, marked))
-    return out
+    if not moved:
+        return ticks
+    return np.array([moved.get(t, t) for t in ticks.tolist()], np.int64)
+
+
+def _inside(ticks: npt.NDArray[np.int64], windows: list[tuple[int, int]]) -> npt.NDArray[np.bool_]:
+    starts = np.array([w[0] for w in windows], np.int64)
+    ends = np.array([w[1] for w in windows], np.int64)
+    i = np.searchsorted(starts, ticks, side="right") - 1
+    return (i >= 0) & (ticks < ends[np.maximum(i, 0)])
+
+
+def _resolve_difficulty(gems: dp.Gems, table: npt.NDArray[np.int64], together: dict[int, Piece],
+                        windows: list[tuple[int, int]], snap: int, has_green5: bool) -> DrumNotes:
+    order = np.lexsort((gems.lanes, gems.ticks))  # by tick, then by the file's lane
+    ticks = gems.ticks[order]
+    if snap > 0:
+        snapped = _snap_chords(ticks, snap)
+        again = np.lexsort((gems.lanes[order], snapped))
+        order, ticks = order[again], snapped[again]
+    lanes = gems.lanes[order].astype(np.int64)
+    pieces = table[lanes * 2 + gems.marked[order]]
+    if has_green5:
+        both = np.intersect1d(ticks[lanes == dp.GREEN4], ticks[lanes == dp.GREEN5])
+        if len(both):
+            at_both = np.isin(ticks, both)
+            for lane, piece in together.items():
+                pieces[at_both & (lanes == lane)] = _CODE[piece]
+    if windows:
+        flipped = _inside(ticks, windows)
+        pieces[flipped & (lanes == dp.RED)] = _CODE[Piece.HIHAT]
+        pieces[flipped & (lanes == dp.YELLOW)] = _CODE[Piece.SNARE]
+    # One gem per highway lane per tick: sorted by the file's lane, the first of a tick
+    # and lane is the gem the file charted on that lane itself, and it stays.
+    _, keep = np.unique(ticks * 8 + _HIGHWAY_LANE[pieces], return_index=True)
+    ticks, pieces = ticks[keep], pieces[keep]
+    kicks = (lanes[keep] == dp.KICK) | (lanes[keep] == dp.KICK2)
+    velocities = np.where(kicks, 0, _VELOCITY[gems.dynamics[order][keep]])
+    final = np.lexsort((pieces, ticks))
+    return DrumNotes(ticks[final], pieces[final], velocities[final])
 
 
 def resolve_drums(raw: RawDrumPart, options: DrumOptions) -> DrumPart:
-    has_green5 = any(g[1] == dp.GREEN5 for gems in raw.gems.values() for g in gems)
+    has_green5 = any(bool((g.lanes == dp.GREEN5).any()) for g in raw.gems.values())
     kind, warning = drum_type(options, raw.has_markers, has_green5)
-    warnings = [warning] if warning else []
     five = kind == "five_lane"
-    cymbals_by_default = raw.format == "mid"
-    notes: dict[str, list[DrumNote]] = {}
+    table = _piece_table(five, cymbals_by_default=raw.format == "mid")
+    # Orange with green: in 5-lane the orange moves to the ride (blue cymbal); in a 4-lane
+    # chart the 5-lane green moves to the blue tom. Either way the two stay apart.
+    together = {dp.GREEN4: Piece.RIDE} if five else {dp.GREEN5: Piece.TOM2}
+    notes: dict[str, DrumNotes] = {}
     spans = list(raw.spans)
     for diff in DIFFICULTIES:
-        gems = sorted(raw.gems[diff])
-        if options.chord_snap_threshold > 0:
-            gems = _snap_chords(gems, options.chord_snap_threshold)
         windows = [] if five else _disco_windows(raw.disco.get(diff, []), raw.end_tick)
         spans += [("disco", start, end, (diff,)) for start, end in windows]
-        chords: dict[int, set[int]] = {}
-        for tick, lane, _, _ in gems:
-            chords.setdefault(tick, set()).add(lane)
-        # (tick, highway lane, lane in the file, piece, velocity): sorting puts, for each
-        # lane and tick, the gem the file charted on that lane itself first.
-        placed: list[tuple[int, int, int, Piece, int | None]] = []
-        w = 0
-        for tick, lane, dyn, marked in gems:
-            if lane == dp.KICK:
-                piece = Piece.KICK
-            elif lane == dp.KICK2:
-                piece = Piece.KICK2
-            elif lane == dp.RED:
-                piece = Piece.SNARE
-            elif five:
-                piece = _five_lane_piece(lane, dp.GREEN5 in chords[tick])
-            else:
-                chord = chords[tick]
-                both_greens = dp.GREEN4 in chord and dp.GREEN5 in chord
-                piece = _four_lane_piece(lane, marked, cymbals_by_default, both_greens)
-            while w < len(windows) and tick >= windows[w][1]:
-                w += 1
-            if w < len(windows) and windows[w][0] <= tick and lane in (dp.RED, dp.YELLOW):
-                piece = Piece.HIHAT if lane == dp.RED else Piece.SNARE
-            velocity = None
-            if piece not in KICKS:
-                velocity = _VELOCITY.get(dyn)
-            placed.append((tick, _LANE_OF_PIECE[piece], lane, piece, velocity))
-        placed.sort(key=lambda p: (p[0], p[1], p[2]))
-        kept: list[DrumNote] = []
-        last: tuple[int, int] | None = None
-        for tick, highway_lane, _, piece, velocity in placed:
-            if (tick, highway_lane) == last:
-                continue
-            last = (tick, highway_lane)
-            kept.append((tick, piece, velocity))
-        kept.sort(key=lambda n: (n[0], _PIECE_ORDER[n[1]]))
-        notes[diff] = kept
-    return DrumPart(kind, notes, merge_spans(spans), warnings)
+        notes[diff] = _resolve_difficulty(raw.gems[diff], table, together, windows,
+                                          options.chord_snap_threshold, has_green5)
+    return DrumPart(kind, notes, merge_spans(spans), [warning] if warning else [])

@@ -16,9 +16,14 @@ track.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
+from duet_drums.formats.columns import int_columns
 from duet_drums.formats.errors import FormatError, midi_place
 
 _META_TEXT = 0x01
@@ -26,6 +31,11 @@ _META_TRACK_NAME = 0x03
 _META_END = 0x2F
 _META_TEMPO = 0x51
 _META_TIME_SIGNATURE = 0x58
+
+# A run of channel events with two data bytes each (delta, optional status, two data
+# bytes), which is what most of a chart track is; see `_decode_run`.
+_RUN = re.compile(rb"(?:[\x80-\xff]{0,3}[\x00-\x7f][\x80-\xbf\xe0-\xef]?[\x00-\x7f]{2})+")
+_RUN_MIN_BYTES = 64  # below this, numpy's per-call cost is more than the loop's
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +50,35 @@ class TrackChunk:
         return self.names[0] if self.names else f"#{self.index}"
 
 
+@dataclass(frozen=True, slots=True)
+class NoteColumns:
+    """Note events as columns, in file order. A key is note | channel << 8 (what pairs a
+    note-off with its note-on); a note-off of either spelling has velocity 0."""
+
+    ticks: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64]
+    velocities: npt.NDArray[np.int64]
+
+    @staticmethod
+    def of(rows: list[tuple[int, int, int]]) -> NoteColumns:
+        """From (tick, key, velocity) rows."""
+        return NoteColumns(*int_columns(rows, 3))
+
+    @staticmethod
+    def concat(parts: list[NoteColumns]) -> NoteColumns:
+        if not parts:
+            return NoteColumns.of([])
+        if len(parts) == 1:
+            return parts[0]
+        return NoteColumns(np.concatenate([p.ticks for p in parts]), np.concatenate([p.keys for p in parts]),
+                           np.concatenate([p.velocities for p in parts]))
+
+
 @dataclass(slots=True)
 class TrackEvents:
     """The events of one track that the chart readers use, with absolute ticks."""
 
-    # (tick, note, velocity, channel); a note-off of either spelling has velocity 0.
-    notes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    notes: NoteColumns = field(default_factory=lambda: NoteColumns.concat([]))
     texts: list[tuple[int, str]] = field(default_factory=list)
     tempos: list[tuple[int, int]] = field(default_factory=list)  # (tick, µs per quarter note)
     # (tick, numerator, denominator exponent): the file stores log2 of the denominator.
@@ -163,24 +196,76 @@ def _varlen(data: bytes, pos: int) -> tuple[int, int]:
     raise IndexError("variable-length number longer than four bytes")
 
 
+def _two_data(status: int) -> bool:
+    """Channel statuses followed by two data bytes (all but program change / pressure)."""
+    return 0x80 <= status < 0xC0 or 0xE0 <= status < 0xF0
+
+
+def _decode_run(data: bytes, start: int, stop: int, tick: int, status: int
+                ) -> tuple[int, int, NoteColumns]:
+    """Decode a run of two-data-byte channel events with numpy.
+
+    In such a run every event holds exactly three bytes below 0x80 (the last byte of its
+    delta, then two data bytes); bytes at or above 0x80 are delta continuations (before
+    the delta's last byte) or a status (right after it). So the low bytes, taken three by
+    three, are the events, and everything else follows from where they sit.
+    """
+    arr = np.frombuffer(data, np.uint8, stop - start, start)
+    low = np.flatnonzero(arr < 0x80)
+    delta_at, first_at, second_at = low[0::3], low[1::3], low[2::3]
+    n = len(delta_at)
+    previous_end = np.empty(n, np.int64)
+    previous_end[0] = 0
+    previous_end[1:] = second_at[:-1] + 1
+    continuation = delta_at - previous_end
+    delta = arr[delta_at].astype(np.int64)
+    for k in (1, 2, 3):
+        longer = continuation >= k
+        if not longer.any():
+            break
+        delta[longer] += (arr[delta_at[longer] - k].astype(np.int64) & 0x7F) << (7 * k)
+    ticks = tick + np.cumsum(delta)
+    explicit = (first_at - delta_at) == 2
+    last_explicit = np.where(explicit, np.arange(n), -1)
+    np.maximum.accumulate(last_explicit, out=last_explicit)
+    statuses = np.where(last_explicit >= 0, arr[delta_at + 1][np.maximum(last_explicit, 0)], status)
+    kinds = statuses & 0xF0
+    is_note = (kinds == 0x90) | (kinds == 0x80)
+    velocities = np.where(kinds == 0x80, 0, arr[second_at])
+    keys = arr[first_at].astype(np.int64) | (statuses.astype(np.int64) & 0x0F) << 8
+    columns = NoteColumns(ticks[is_note], keys[is_note], velocities[is_note].astype(np.int64))
+    return int(ticks[-1]), int(statuses[-1]), columns
+
+
 def decode_track(midi: MidiFile, track: TrackChunk, *, notes: bool = True) -> TrackEvents:
     """Every note, text, tempo and time-signature event of `track`, with absolute ticks.
 
-    The loop is written flat for speed: a library scan decodes a few thousand events per
-    song, and this is the hottest code of the scan.
+    Long runs of note events (most of a chart) are decoded with numpy by `_decode_run`;
+    everything else (meta and sysex events, the events around them) one by one below.
     """
     data = midi.data
     pos = track.start
     end = track.end
     out = TrackEvents()
-    note_events = out.notes
-    add_note = note_events.append
+    parts: list[NoteColumns] = []
+    single: list[tuple[int, int, int]] = []  # notes decoded one by one, not yet in `parts`
     tick = 0
     status = 0
     event_start = pos
     try:
         while pos < end:
             event_start = pos
+            if _two_data(status):
+                run = _RUN.match(data, pos, end)
+                if run is not None and run.end() - pos >= _RUN_MIN_BYTES:
+                    if single:
+                        parts.append(NoteColumns.of(single))
+                        single = []
+                    tick, status, columns = _decode_run(data, pos, run.end(), tick, status)
+                    if notes:
+                        parts.append(columns)
+                    pos = run.end()
+                    continue
             b = data[pos]
             pos += 1
             if b & 0x80:
@@ -214,7 +299,8 @@ def decode_track(midi: MidiFile, track: TrackChunk, *, notes: bool = True) -> Tr
                         elif kind == _META_TIME_SIGNATURE and length >= 2:
                             out.time_signatures.append((tick, data[pos], data[pos + 1]))
                         elif kind == _META_END:
-                            return out
+                            pos = end
+                            break
                         pos = stop
                     elif b == 0xF0 or b == 0xF7:
                         # Sysex does not end running status in files real charts ship.
@@ -233,13 +319,10 @@ def decode_track(midi: MidiFile, track: TrackChunk, *, notes: bool = True) -> Tr
                 raise FormatError(midi.file, f"data byte 0x{b:02X} with no status byte before it",
                                   midi_place(track.label, tick, event_start))
             kind = status & 0xF0
-            if kind == 0x90:
+            if kind == 0x90 or kind == 0x80:
                 if notes:
-                    add_note((tick, data[pos], data[pos + 1], status & 0x0F))
-                pos += 2
-            elif kind == 0x80:
-                if notes:
-                    add_note((tick, data[pos], 0, status & 0x0F))
+                    velocity = data[pos + 1] if kind == 0x90 else 0
+                    single.append((tick, data[pos] | (status & 0x0F) << 8, velocity))
                 pos += 2
             elif kind == 0xC0 or kind == 0xD0:
                 pos += 1
@@ -250,4 +333,7 @@ def decode_track(midi: MidiFile, track: TrackChunk, *, notes: bool = True) -> Tr
     except IndexError:
         raise FormatError(midi.file, "the track ends in the middle of an event",
                           midi_place(track.label, tick, event_start)) from None
+    if single:
+        parts.append(NoteColumns.of(single))
+    out.notes = NoteColumns.concat(parts)
     return out

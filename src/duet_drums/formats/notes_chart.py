@@ -13,8 +13,12 @@ an error naming the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from duet_drums.core.chart import DIFFICULTIES
+import numpy as np
+import numpy.typing as npt
+
+from duet_drums.core.chart import DIFFICULTIES, SpanKind
 from duet_drums.formats.drum_part import (
     ACCENT,
     BLUE,
@@ -26,7 +30,7 @@ from duet_drums.formats.drum_part import (
     NORMAL,
     RED,
     YELLOW,
-    Gem,
+    Gems,
     RawDrumPart,
     RawSpan,
     SongText,
@@ -44,14 +48,33 @@ MAX_RESOLUTION = 32768
 _HEADER = re.compile(r"^[ \t]*\[([^\]\r\n]*)\][ \t]*(\{)?[ \t]*\r?$", re.M)
 _OPEN = re.compile(r"[ \t\r\n]*\{[ \t]*\r?(?:\n|$)")
 _CLOSE = re.compile(r"^[ \t]*\}", re.M)
-_EVENT = re.compile(r"^[ \t]*([0-9]{1,15})[ \t]*=[ \t]*([A-Za-z]+)[ \t]*([^\r\n]*?)[ \t]*\r?$", re.M)
+_EVENT = re.compile(r"^[ \t]*([0-9]{1,18})[ \t]*=[ \t]*([A-Za-z]+)[ \t]*([^\r\n]*?)[ \t]*\r?$", re.M)
+_NONBLANK = re.compile(r"^[ \t]*\S", re.M)
+_NOTE_LINE = re.compile(
+    r"^[ \t]*([0-9]{1,18})[ \t]*=[ \t]*([NS])[ \t]+([0-9]{1,18})(?:[ \t]+([0-9]{1,18}))?[ \t\r]*$", re.M)
+_NS_LINE = re.compile(r"^[ \t]*[0-9]{1,18}[ \t]*=[ \t]*[NS](?![A-Za-z])[^\r\n]*$", re.M)
+_TEXT_LINE = re.compile(r"^[ \t]*([0-9]{1,18})[ \t]*=[ \t]*E(?![A-Za-z])([^\r\n]*)", re.M)
 _KEY_VALUE = re.compile(r"^[ \t]*([^=\r\n]+?)[ \t]*=[ \t]*([^\r\n]*?)[ \t]*\r?$", re.M)
 
 _LANES = {0: KICK, 1: RED, 2: YELLOW, 3: BLUE, 4: GREEN4, 5: GREEN5, 32: KICK2}
-_ACCENTS = {34: RED, 35: YELLOW, 36: BLUE, 37: GREEN4, 38: GREEN5}
-_GHOSTS = {40: RED, 41: YELLOW, 42: BLUE, 43: GREEN4, 44: GREEN5}
-_CYMBALS = {66: YELLOW, 67: BLUE, 68: GREEN4}
-_PHRASES = {0: "versus1", 1: "versus2", 2: "star", 64: "fill", 65: "roll", 66: "roll2"}
+# Modifier notes: value -> (kind, the lane it modifies); kind 1 accent, 2 ghost, 3 cymbal.
+_MODIFIERS = {34: (1, RED), 35: (1, YELLOW), 36: (1, BLUE), 37: (1, GREEN4), 38: (1, GREEN5),
+              40: (2, RED), 41: (2, YELLOW), 42: (2, BLUE), 43: (2, GREEN4), 44: (2, GREEN5),
+              66: (3, YELLOW), 67: (3, BLUE), 68: (3, GREEN4)}
+# By N value (0-127; larger values mean nothing): the lane of a gem (-1: not a gem), the
+# kind of a modifier (0: none) and the lane a gem or modifier is about.
+_NOTE_LANE = np.full(128, -1, np.int64)
+_NOTE_KIND = np.zeros(128, np.int64)
+_NOTE_TARGET = np.zeros(128, np.int64)
+for _value, _lane in _LANES.items():
+    _NOTE_LANE[_value] = _lane
+    _NOTE_TARGET[_value] = _lane
+for _value, (_kind, _lane) in _MODIFIERS.items():
+    _NOTE_KIND[_value] = _kind
+    _NOTE_TARGET[_value] = _lane
+_MAX_DIGITS = 18
+_MAX_NUMBER = 10**_MAX_DIGITS - 1
+_PHRASES: dict[int, SpanKind] = {0: "versus1", 1: "versus2", 2: "star", 64: "fill", 65: "roll", 66: "roll2"}
 STREAM_STEMS = {"MusicStream": "song", "GuitarStream": "guitar", "BassStream": "bass",
                 "RhythmStream": "rhythm", "KeysStream": "keys", "VocalStream": "vocals",
                 "DrumStream": "drums", "Drum2Stream": "drums_2", "Drum3Stream": "drums_3",
@@ -105,7 +128,7 @@ def _unquote(value: str) -> str:
 
 def _uint(text: str) -> int | None:
     """A plain non-negative integer as the files write it (no sign, no exponent)."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS else None
 
 
 def _number(text: str) -> float | None:
@@ -155,16 +178,28 @@ def _song_section(section: _Section | None, file: str, warnings: list[str]) -> t
     return resolution, song
 
 
+def _first_unreadable(section: _Section, good: Callable[[str], object]) -> int:
+    """Line number of the first non-blank line that is not `good` (for a warning)."""
+    offset = 0
+    for line in section.body.splitlines(keepends=True):
+        if line.strip() and not good(line.rstrip("\r\n")):
+            return section.line(offset)
+        offset += len(line)
+    return section.line(0)
+
+
+def _count_unreadable(section: _Section, readable: int, file: str, warnings: list[str]) -> None:
+    lines = len(_NONBLANK.findall(section.body))
+    if lines != readable:
+        where = line_place(_first_unreadable(section, _EVENT.match))
+        warnings.append(f"{file}: [{section.name}] has {lines - readable} line(s) that are not "
+                        f"'tick = event' (the first at {where}); skipped")
+
+
 def _events(section: _Section, file: str, warnings: list[str]) -> list[tuple[int, str, str, int]]:
     """(tick, kind, rest, offset in the body) per readable line; unreadable lines reported."""
     events = [(int(m.group(1)), m.group(2), m.group(3), m.start()) for m in _EVENT.finditer(section.body)]
-    lines = sum(1 for line in section.body.splitlines() if line.strip())
-    if lines != len(events):
-        bad = next((i for i, line in enumerate(section.body.splitlines(keepends=True))
-                    if line.strip() and _EVENT.fullmatch(line.rstrip("\n")) is None), 0)
-        offset = sum(len(line) for line in section.body.splitlines(keepends=True)[:bad])
-        warnings.append(f"{file}: [{section.name}] has {lines - len(events)} line(s) that are not "
-                        f"'tick = event' (the first at {line_place(section.line(offset))}); skipped")
+    _count_unreadable(section, len(events), file, warnings)
     return events
 
 
@@ -199,63 +234,121 @@ def _tempo_map(section: _Section | None, file: str, warnings: list[str]
     return tempos, signatures
 
 
+def _tokens_fast(body: str) -> tuple[list[str], str] | None:
+    """The N/S lines of a section as (ticks + values + lengths, kinds), when every line is
+    exactly `tick = N|S value length`, which is what editors write (one line per "\n",
+    no blank or other lines). None sends the section to the line-by-line regex instead."""
+    tokens = body.split()
+    n = len(tokens) // 5
+    if not n or len(tokens) != 5 * n or body.count("\n") != n or tokens[1::5].count("=") != n:
+        return None
+    kinds = "".join(tokens[2::5])
+    numbers = tokens[0::5] + tokens[3::5] + tokens[4::5]
+    joined = "".join(numbers)
+    if len(kinds) != n or kinds.strip("NS") or not joined.isascii() or not joined.isdigit():
+        return None
+    return numbers, kinds
+
+
+def _ns_columns(body: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64],
+                                    npt.NDArray[np.int64]]:
+    """(ticks, is S, values, lengths) of the section's N and S lines."""
+    fast = _tokens_fast(body)
+    columns = np.zeros(0, np.int64)
+    if fast is not None:
+        numbers, kinds = fast
+        # numpy parses the digits (checked above) in C; it clamps what int64 cannot hold,
+        # so numbers longer than the regex allows send the section to the regex too.
+        columns = np.fromstring(" ".join(numbers), dtype=np.int64, sep=" ")
+    if fast is None or columns.max() > _MAX_NUMBER:
+        rows = _NOTE_LINE.findall(body)
+        kinds = "".join(r[1] for r in rows)
+        columns = np.array([int(r[0]) for r in rows] + [int(r[2]) for r in rows]
+                           + [int(r[3] or 0) for r in rows], np.int64)
+    n = len(kinds)
+    is_phrase = np.frombuffer(kinds.encode("ascii"), np.uint8) == ord("S")
+    return columns[:n], is_phrase, columns[n:2 * n], columns[2 * n:]
+
+
+def _among(keys: npt.NDArray[np.int64], wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which `keys` are in `wanted` (np.isin, without its cost on small sets)."""
+    if not len(wanted):
+        return np.zeros(len(keys), bool)
+    wanted = np.sort(wanted)
+    i = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+    found: npt.NDArray[np.bool_] = wanted[i] == keys
+    return found
+
+
 class _DrumSection:
-    """One difficulty's lines: gems, their modifiers, phrases, solos and mix events."""
+    """One difficulty's lines: gems, their modifiers, phrases, solos and mix events.
+
+    N and S lines are most of a chart: they are split into columns in one pass and every
+    rule runs on whole columns; the rare E lines (solos, mix events) get their own pass.
+    """
 
     def __init__(self, difficulty: str, section: _Section, file: str, warnings: list[str]):
-        self.gems: list[tuple[int, int]] = []
-        self.modifiers: dict[tuple[int, int], set[str]] = {}
         self.spans: list[RawSpan] = []
         self.disco: list[tuple[int, str]] = []
-        self.has_markers = False
-        self.last_tick = 0
-        solo_starts: list[int] = []
+        body = section.body
+        texts: list[tuple[str, str]] = []
+        if "E" in body:  # N and S lines hold no "E"
+            texts = _TEXT_LINE.findall(body)
+            body = _TEXT_LINE.sub("", body)
+        ticks, is_phrase, values, lengths = _ns_columns(body)
+        if body.count("\n") != len(ticks) and len(_NONBLANK.findall(body)) != len(ticks):
+            self._report(section, file, warnings)  # lines of some other shape
         only = (difficulty,)
-        for tick, kind, rest, offset in _events(section, file, warnings):
-            self.last_tick = max(self.last_tick, tick)
-            if kind == "E":
-                text = _unquote(rest).strip()
-                if text == "solo":
-                    solo_starts.append(tick)
-                elif text == "soloend" and solo_starts:
-                    self.spans.append(("solo", solo_starts.pop(), tick + 1, only))
-                else:
-                    state = disco_state(text)
-                    if state is not None and state[0] == difficulty:
-                        self.disco.append((tick, state[1]))
-                continue
-            if kind not in ("N", "S"):
-                continue
-            numbers = [_uint(p) for p in rest.split()[:2]]
-            if not numbers or None in numbers:
-                where = line_place(section.line(offset))
-                warnings.append(f"{file}: {where}: {kind} {rest!r} is not a number; ignored")
-                continue
-            value = numbers[0] or 0
-            length = numbers[1] or 0 if len(numbers) > 1 else 0
-            if kind == "S":
-                phrase = _PHRASES.get(value)
-                if phrase is not None:
-                    self.spans.append((phrase, tick, tick + length, only))  # type: ignore[arg-type]
-            elif value in _LANES:
-                self.gems.append((tick, _LANES[value]))
-            elif value in _ACCENTS:
-                self.modifiers.setdefault((tick, _ACCENTS[value]), set()).add("accent")
-            elif value in _GHOSTS:
-                self.modifiers.setdefault((tick, _GHOSTS[value]), set()).add("ghost")
-            elif value in _CYMBALS:
-                self.has_markers = True
-                self.modifiers.setdefault((tick, _CYMBALS[value]), set()).add("cymbal")
+        for tick, value, length in zip(ticks[is_phrase].tolist(), values[is_phrase].tolist(),
+                                       lengths[is_phrase].tolist(), strict=True):
+            phrase = _PHRASES.get(value)
+            if phrase is not None:
+                self.spans.append((phrase, tick, tick + length, only))
+        notes = ~is_phrase
+        ticks, values = ticks[notes], np.minimum(values[notes], 127)
+        lanes = _NOTE_LANE[values]
+        gem = lanes >= 0
+        keys = ticks * 8 + _NOTE_TARGET[values]
+        gem_keys = keys[gem]
+        self.ticks, self.lanes = ticks[gem], lanes[gem]
+        hands = (self.lanes != KICK) & (self.lanes != KICK2)
+        kinds = _NOTE_KIND[values]
+        accent = _among(gem_keys, keys[kinds == 1]) & hands
+        ghost = _among(gem_keys, keys[kinds == 2]) & hands & ~accent
+        self.dynamics = np.where(accent, ACCENT, np.where(ghost, GHOST, NORMAL)).astype(np.int64)
+        cymbal_keys = keys[kinds == 3]
+        self.cymbals = _among(gem_keys, cymbal_keys)
+        self.has_markers = len(cymbal_keys) > 0
+        last = int(ticks.max()) if len(ticks) else 0
+        solo_starts: list[int] = []
+        for t, raw_text in texts:
+            tick = int(t)
+            last = max(last, tick)
+            text = _unquote(raw_text.strip()).strip()
+            if text == "solo":
+                solo_starts.append(tick)
+            elif text == "soloend" and solo_starts:
+                self.spans.append(("solo", solo_starts.pop(), tick + 1, only))
+            else:
+                state = disco_state(text)
+                if state is not None and state[0] == difficulty:
+                    self.disco.append((tick, state[1]))
+        self.last_tick = last
 
-    def resolved_gems(self) -> list[Gem]:
-        out: list[Gem] = []
-        for tick, lane in self.gems:
-            mods = self.modifiers.get((tick, lane), ())
-            dyn = NORMAL
-            if lane not in (KICK, KICK2):
-                dyn = ACCENT if "accent" in mods else GHOST if "ghost" in mods else NORMAL
-            out.append((tick, lane, dyn, "cymbal" in mods))
-        return out
+    @staticmethod
+    def _report(section: _Section, file: str, warnings: list[str]) -> None:
+        body = section.body
+        _count_unreadable(section, len(_EVENT.findall(body)), file, warnings)
+        numeric_kinds = len(_NS_LINE.findall(body))
+        readable = len(_NOTE_LINE.findall(body))
+        if numeric_kinds != readable:
+            where = line_place(_first_unreadable(
+                section, lambda line: _NS_LINE.match(line) is None or _NOTE_LINE.match(line) is not None))
+            warnings.append(f"{file}: [{section.name}] has {numeric_kinds - readable} N/S line(s) whose "
+                            f"values are not numbers (the first at {where}); skipped")
+
+    def gems(self) -> Gems:
+        return Gems(self.ticks, self.lanes, self.dynamics, self.cymbals)
 
 
 def read_notes_chart(data: bytes, file: str) -> RawDrumPart:
@@ -286,7 +379,7 @@ def read_notes_chart(data: bytes, file: str) -> RawDrumPart:
     end_tick = 0
     for diff, section in drum_sections.items():
         part = _DrumSection(diff, section, file, warnings)
-        gems[diff] = part.resolved_gems()
+        gems[diff] = part.gems()
         spans += part.spans
         if part.disco:
             disco[diff] = part.disco

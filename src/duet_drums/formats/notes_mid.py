@@ -20,8 +20,10 @@ counts the same notes here as on the chart sites:
 
 from __future__ import annotations
 
-import bisect
 import re
+
+import numpy as np
+import numpy.typing as npt
 
 from duet_drums.core.chart import DIFFICULTIES, SpanKind
 from duet_drums.formats.drum_part import (
@@ -31,28 +33,28 @@ from duet_drums.formats.drum_part import (
     GREEN4,
     KICK,
     KICK2,
-    NORMAL,
     YELLOW,
-    Gem,
+    Gems,
     RawDrumPart,
     RawSpan,
     checked_bpm,
     last_per_tick,
 )
 from duet_drums.formats.errors import FormatError, midi_place
-from duet_drums.formats.midi_file import TrackChunk, TrackEvents, decode_track, read_midi
+from duet_drums.formats.midi_file import NoteColumns, TrackChunk, TrackEvents, decode_track, read_midi
 
 DRUM_TRACK = "PART DRUMS"
 FALLBACK_DRUM_TRACKS = ("PART DRUM", "PART REAL_DRUMS_PS")
 EVENTS_TRACK = "EVENTS"
 _KNOWN = (DRUM_TRACK, *FALLBACK_DRUM_TRACKS, EVENTS_TRACK)
 
-# note number -> (difficulty, lane) for the playable gems.
-_GEM_NOTES: dict[int, tuple[str, int]] = {}
-for _diff, _base in zip(DIFFICULTIES, (60, 72, 84, 96), strict=True):
-    _GEM_NOTES[_base - 1] = (_diff, KICK2)
-    for _lane in range(6):
-        _GEM_NOTES[_base + _lane] = (_diff, _lane)
+# note number -> difficulty index / lane for the playable gems (-1: not a gem).
+_GEM_DIFFICULTY = np.full(256, -1, np.int64)
+_GEM_LANE = np.full(256, -1, np.int64)
+for _index, _base in enumerate((60, 72, 84, 96)):
+    _GEM_DIFFICULTY[_base - 1:_base + 6] = _index
+    _GEM_LANE[_base - 1] = KICK2
+    _GEM_LANE[_base:_base + 6] = np.arange(6)
 
 _TOM_MARKERS = {110: YELLOW, 111: BLUE, 112: GREEN4}
 _SPAN_NOTES: dict[int, SpanKind] = {
@@ -125,25 +127,59 @@ def _pick_tracks(tracks: tuple[TrackChunk, ...], file: str,
     return drums, events
 
 
-def _pair(notes: list[tuple[int, int, int, int]]) -> tuple[list[tuple[int, int, int, int]], int]:
-    """(start, end, note, velocity) for every note-on closed by a note-off; and how many
-    note-ons were never closed."""
-    open_notes: dict[int, list[tuple[int, int]]] = {}
-    paired: list[tuple[int, int, int, int]] = []
-    for tick, note, velocity, channel in notes:
-        key = note | channel << 8
+def _pair_irregular(velocities: list[int], offset: int, paired: list[tuple[int, int]]) -> int:
+    """One note's events in file order, paired the games' way: a note-off closes the last
+    note-on still open. Appends (on index, off index) and returns how many stay open."""
+    stack: list[int] = []
+    for i, velocity in enumerate(velocities, start=offset):
         if velocity:
-            stack = open_notes.get(key)
-            if stack is None:
-                open_notes[key] = [(tick, velocity)]
-            else:
-                stack.append((tick, velocity))
-        else:
-            stack = open_notes.get(key)
-            if stack:
-                start, vel = stack.pop()
-                paired.append((start, tick, note, vel))
-    return paired, sum(len(s) for s in open_notes.values())
+            stack.append(i)
+        elif stack:
+            paired.append((stack.pop(), i))
+    return len(stack)
+
+
+def _pair(notes: NoteColumns) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                       npt.NDArray[np.int64], int]:
+    """(starts, ends, notes, velocities) of every note-on closed by a note-off of the same
+    note and channel (the last opened closes first), and how many note-ons never close.
+
+    Events are grouped by note and channel (a stable sort keeps file order in a group).
+    Almost every group alternates on, off, on, off: those pair as neighbours at once;
+    only the odd group (overlaps, stray offs) is paired one event at a time.
+    """
+    n = len(notes.ticks)
+    empty = np.zeros(0, np.int64)
+    if n == 0:
+        return empty, empty, empty, empty, 0
+    order = np.argsort(notes.keys, kind="stable")
+    keys = notes.keys[order]
+    ticks = notes.ticks[order]
+    velocities = notes.velocities[order].astype(np.int64)
+    first = np.empty(n, bool)
+    first[0] = True
+    first[1:] = keys[1:] != keys[:-1]
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.append(starts, n))
+    position = np.arange(n) - starts[group]
+    out_of_turn = (velocities > 0) != (position % 2 == 0)
+    irregular = np.bincount(group[out_of_turn], minlength=len(starts)) > 0
+    irregular |= lengths % 2 == 1
+    regular = np.flatnonzero(~irregular[group])
+    on_at, off_at = regular[0::2], regular[1::2]
+    unclosed = 0
+    if irregular.any():
+        extra: list[tuple[int, int]] = []
+        for g in np.flatnonzero(irregular).tolist():
+            lo, hi = int(starts[g]), int(starts[g]) + int(lengths[g])
+            unclosed += _pair_irregular(velocities[lo:hi].tolist(), lo, extra)
+        if extra:
+            more = np.array(extra, dtype=np.int64).T
+            on_at = np.concatenate([on_at, more[0]])
+            off_at = np.concatenate([off_at, more[1]])
+    note_numbers = keys[on_at] & 0xFF
+    return ticks[on_at], ticks[off_at], note_numbers, velocities[on_at], unclosed
 
 
 def _covered(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -159,9 +195,12 @@ def _covered(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _inside(tick: int, starts: list[int], ends: list[int]) -> bool:
-    i = bisect.bisect_right(starts, tick) - 1
-    return i >= 0 and tick < ends[i]
+def _inside(ticks: npt.NDArray[np.int64], cover: tuple[list[int], list[int]]) -> npt.NDArray[np.bool_]:
+    starts, ends = cover
+    if not starts:
+        return np.zeros(len(ticks), bool)
+    i = np.searchsorted(np.asarray(starts), ticks, side="right") - 1
+    return (i >= 0) & (ticks < np.asarray(ends)[np.maximum(i, 0)])
 
 
 def _tempo_map(track0: TrackEvents, label: str, file: str, warnings: list[str]
@@ -208,40 +247,41 @@ def read_notes_mid(data: bytes, file: str) -> RawDrumPart:
         if state is not None:
             disco.setdefault(state[0], []).append((tick, state[1]))
 
-    paired, unclosed = _pair(drums.notes)
+    starts, ends, numbers, velocities, unclosed = _pair(drums.notes)
     if unclosed:
         warnings.append(f"{file}: {unclosed} note-on event(s) in {drums_chunk.label} never end; "
                         "ignored, as the games ignore them")
-    raw_gems: list[tuple[str, int, int, int]] = []  # (difficulty, tick, lane, velocity)
     toms: dict[int, list[tuple[int, int]]] = {YELLOW: [], BLUE: [], GREEN4: []}
     spans: list[RawSpan] = []
-    gem_notes = _GEM_NOTES
-    for start, end, note, velocity in paired:
-        hit = gem_notes.get(note)
-        if hit is not None:
-            raw_gems.append((hit[0], start, hit[1], velocity))
-        elif note in _TOM_MARKERS:
+    special = np.flatnonzero(numbers >= 103)
+    rows = zip(starts[special].tolist(), ends[special].tolist(), numbers[special].tolist(),
+               velocities[special].tolist(), strict=True)
+    for start, end, note, velocity in rows:
+        if note in _TOM_MARKERS:
             toms[_TOM_MARKERS[note]].append((start, max(end, start + 1)))
         elif note in _SPAN_NOTES:
             kind = _SPAN_NOTES[note]
             spans.append((kind, start, end, roll_difficulties(velocity) if kind.startswith("roll") else None))
 
-    marker_cover = {lane: _covered(intervals) for lane, intervals in toms.items()}
-    any_cover = _covered([iv for intervals in toms.values() for iv in intervals])
-    gems = RawDrumPart.empty_gems()
+    difficulty = _GEM_DIFFICULTY[np.minimum(numbers, 255)]
+    gem = difficulty >= 0
+    ticks, lanes, velocities = starts[gem], _GEM_LANE[numbers[gem]], velocities[gem]
+    difficulty = difficulty[gem]
+    dynamics_col = np.zeros(len(ticks), np.int64)
+    if dynamics:
+        hands = (lanes != KICK) & (lanes != KICK2)
+        dynamics_col[hands & (velocities == 127)] = ACCENT
+        dynamics_col[hands & (velocities == 1)] = GHOST
+    marked = np.zeros(len(ticks), bool)
     has_markers = False
-    for diff, tick, lane, velocity in raw_gems:
-        marked = False
-        if lane in marker_cover and marker_cover[lane][0]:
-            marked = _inside(tick, *marker_cover[lane])
-        if not has_markers and any_cover[0]:
-            has_markers = _inside(tick, *any_cover)
-        dyn = NORMAL
-        if dynamics and lane not in (KICK, KICK2):
-            dyn = ACCENT if velocity == 127 else GHOST if velocity == 1 else NORMAL
-        gem: Gem = (tick, lane, dyn, marked)
-        gems[diff].append(gem)
-    last = max((n[0] for n in drums.notes), default=0)
-    last = max([last] + [t for t, _ in drums.texts])
+    if any(toms.values()):
+        has_markers = bool(_inside(ticks, _covered([iv for ivs in toms.values() for iv in ivs])).any())
+        for lane, intervals in toms.items():
+            on_lane = lanes == lane
+            marked[on_lane] = _inside(ticks[on_lane], _covered(intervals))
+    gems = {diff: Gems(ticks[difficulty == i], lanes[difficulty == i], dynamics_col[difficulty == i],
+                       marked[difficulty == i]) for i, diff in enumerate(DIFFICULTIES)}
+    last = max(int(drums.notes.ticks[-1]) if len(drums.notes.ticks) else 0,
+               drums.texts[-1][0] if drums.texts else 0)
     return RawDrumPart("mid", midi.ticks_per_beat, tempos, signatures, sections, gems, has_markers,
                        spans, disco, last, warnings=warnings)

@@ -210,7 +210,7 @@ def read_song(path: Path, *, short_labels: bool = False) -> Song:
     _check_named_audio(folder, raw.song.audio, label)
     part = resolve_drums(raw, DrumOptions(ini.five_lane_drums, ini.pro_drums, ini.chord_snap_threshold))
     warnings += part.warnings
-    if not any(part.notes[d] for d in DIFFICULTIES):
+    if not any(len(part.notes[d]) for d in DIFFICULTIES):
         raise FormatError(label, "the drum part has no notes")
     stems = _stems(folder, files, raw.song.audio, warnings)
     title = ini.title or raw.song.title or folder.resolve().name or "Untitled"
@@ -230,10 +230,10 @@ def _preview_ms(song: Song) -> float:
 
 def summarize(song: Song) -> SongSummary:
     tempo = TempoMap(song.raw.tempos, song.raw.resolution)
-    expert = song.part.notes["expert"]
-    first = round(tempo.seconds(expert[0][0]) * 1000.0, 3) if expert else None
-    last = round(tempo.seconds(expert[-1][0]) * 1000.0, 3) if expert else None
-    end_tick = max(song.part.notes[d][-1][0] for d in DIFFICULTIES if song.part.notes[d])
+    expert = song.part.notes["expert"].ticks
+    first = round(tempo.seconds(int(expert[0])) * 1000.0, 3) if len(expert) else None
+    last = round(tempo.seconds(int(expert[-1])) * 1000.0, 3) if len(expert) else None
+    end_tick = max(int(song.part.notes[d].ticks[-1]) for d in DIFFICULTIES if len(song.part.notes[d]))
     length = song.ini.song_length_ms or tempo.seconds(end_tick) * 1000.0
     return SongSummary(
         chart_file=song.chart_file, title=song.title, artist=song.artist, charter=song.charter,
@@ -258,8 +258,9 @@ def to_chart(song: Song) -> Chart:
     raw = song.raw
     part: dict[str, Any] = {"description": f"Drums from {song.chart_file} ({song.part.drum_type})"}
     for diff in DIFFICULTIES:
+        rows = song.part.notes[diff].rows()
         part[diff] = [{"tick": t, "piece": p.value} if v is None else
-                      {"tick": t, "piece": p.value, "velocity": v} for t, p, v in song.part.notes[diff]]
+                      {"tick": t, "piece": p.value, "velocity": v} for t, p, v in rows]
     part["spans"] = [{"kind": k, "tick": t, "end_tick": e} if d is None else
                      {"kind": k, "tick": t, "end_tick": e, "difficulties": list(d)}
                      for k, t, e, d in song.part.spans]
