@@ -120,13 +120,13 @@ def _read_file(path: Path, limit: int, label: str) -> bytes:
     return data
 
 
-def _listing(folder: Path) -> dict[str, str]:
+def _listing(folder: Path, label: str) -> dict[str, str]:
     """lower-case name -> real name of the files in `folder`."""
     try:
         with os.scandir(folder) as entries:
             return {e.name.lower(): e.name for e in entries}
     except OSError as exc:
-        raise FormatError(str(folder), f"cannot list the folder: {exc.strerror or exc}") from None
+        raise FormatError(label, f"cannot list the folder: {exc.strerror or exc}") from None
 
 
 def _escapes(folder: Path, name: str) -> bool:
@@ -167,14 +167,15 @@ def _stems(folder: Path, files: dict[str, str], chart_audio: list[tuple[str, str
     return dict(sorted(found.items()))
 
 
-def _pick_chart(path: Path, files: dict[str, str] | None, warnings: list[str]) -> tuple[Path, str]:
+def _pick_chart(path: Path, files: dict[str, str] | None, label: str, warnings: list[str]
+                ) -> tuple[Path, str]:
     if files is None:
         name = path.name.lower()
         kind = "notes.chart" if name.endswith(".chart") else "notes.mid"
         return path, kind
     have = [name for name in CHART_FILES if name in files]
     if not have:
-        raise FormatError(str(path), "no notes.mid or notes.chart in the folder")
+        raise FormatError(label, "no notes.mid or notes.chart in the folder")
     if len(have) == 2:
         warnings.append("the folder holds both notes.mid and notes.chart: read notes.mid, as Clone Hero "
                         "and YARG do")
@@ -191,8 +192,9 @@ def read_song(path: Path, *, short_labels: bool = False) -> Song:
     folder_given = path.is_dir()
     folder = path if folder_given else path.parent
     warnings: list[str] = []
-    files = _listing(folder)
-    chart_path, chart_file = _pick_chart(path, files if folder_given else None, warnings)
+    folder_label = "song folder" if short_labels else str(folder)
+    files = _listing(folder, folder_label)
+    chart_path, chart_file = _pick_chart(path, files if folder_given else None, folder_label, warnings)
     label = chart_path.name if short_labels else str(chart_path)
     data = _read_file(chart_path, MAX_CHART_BYTES, label)
     raw = read_notes_chart(data, label) if chart_file == "notes.chart" else read_notes_mid(data, label)
