@@ -9,6 +9,8 @@ each 3-6 minutes at 90-180 BPM with a tempo change, an 8th-note groove with kick
 snares, crashes, ghost notes and tom fills on expert (about 7 gems a second) thinned for
 the lower difficulties; a song.ini and an (empty) song.ogg beside each.
 
+`--keep DIR` writes the songs there and reuses them next time (skipping generation).
+
 Then, in the same run:
 - baseline: walk the folders and read every chart file's bytes: the floor any scan pays;
 - first scan: `scan_library` with an empty cache (every song read, in worker processes);
@@ -82,13 +84,19 @@ def main() -> int:
     parser.add_argument("--songs", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=None,
                         help="reader processes (default: CPU count, <= 4)")
-    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--keep", type=Path,
+                        help="generate into this folder and keep it (a folder already there is reused)")
     args = parser.parse_args()
     workers = args.workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="duet-library-") as tmp:
         root = args.keep or Path(tmp) / "songs"
         started = time.perf_counter()
-        made = generate(root, args.songs)
+        if root.exists():
+            made = {kind: len(list(root.glob(f"*/*/notes.{kind}"))) for kind in ("mid", "chart")}
+            made["expert_gems"] = 0
+            args.songs = made["mid"] + made["chart"]
+        else:
+            made = generate(root, args.songs)
         generate_s = time.perf_counter() - started
         base_s = baseline(root)
         cache = LibraryCache(Path(tmp) / "library.sqlite3")

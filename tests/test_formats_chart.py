@@ -169,3 +169,11 @@ def test_errors_name_the_line(tmp_path: Path) -> None:
         load(tmp_path / "d", b"\0" * 64)
     with pytest.raises(FormatError, match="the drum part has no notes"):
         load(tmp_path / "e", chart())
+
+
+def test_a_fill_after_the_coda_is_the_big_rock_ending(tmp_path: Path) -> None:
+    text = chart("0 = N 1 0", "192 = S 64 192", "1536 = S 64 768").replace(
+        "[Events]\n{\n", '[Events]\n{\n  0 = E "section Intro"\n  1536 = E "coda"\n')
+    song = load(tmp_path, text)
+    assert [(s.kind, s.tick) for s in song.chart.parts["drums"].spans] == [("fill", 192), ("coda", 1536)]
+    assert [s.name for s in song.chart.sections] == ["Intro"]

@@ -338,3 +338,18 @@ def test_a_tempo_the_game_cannot_play_is_refused_with_its_place(tmp_path: Path) 
     folder = write(tmp_path, [("TEMPO TRACK", tempo), ("PART DRUMS", on(0, 97))])
     with pytest.raises(FormatError, match=r"track 'TEMPO TRACK' tick 960: tempo of 1200 BPM"):
         load_song(folder)
+
+
+def test_a_fill_after_the_coda_is_the_big_rock_ending(tmp_path: Path) -> None:
+    events = on(0, 97) + on(960, 120, length=480) + on(3840, 120, length=960)
+    song = drums(tmp_path, events, extra=[("EVENTS", [text(3840, "[coda]")])])
+    spans = [(s.kind, s.tick) for s in song.chart.parts["drums"].spans]
+    assert spans == [("fill", 960), ("coda", 3840)]
+
+
+def test_a_track_name_after_a_note_at_tick_0_still_names_the_track(tmp_path: Path) -> None:
+    events = b"\x00\x99\x61\x64\x00\xff\x03\x0aPART DRUMS\x3c\x61\x00\x00\xff\x2f\x00"
+    folder = tmp_path / "song"
+    folder.mkdir()
+    (folder / "notes.mid").write_bytes(_smf([_named("TEMPO TRACK", b""), events]))
+    assert notes(load_song(folder)) == [(0, "snare", None)]

@@ -28,7 +28,8 @@ DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard", "expert")
 Difficulty = Literal["easy", "medium", "hard", "expert"]
 # "disco": a community chart's disco flip (red and yellow swapped); the notes inside are
 # already the pieces the drummer plays, the span records where the file flipped them.
-SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2", "disco"]
+# "coda": a big rock ending (a community chart's fill after its [coda] event): free play.
+SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2", "disco", "coda"]
 # How a community chart's drum part is laid out (the community's own names).
 DrumType = Literal["four_lane", "four_lane_pro", "five_lane"]
 

@@ -8,6 +8,7 @@ times from each, so every rule is applied to whole columns at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -113,6 +114,22 @@ def last_per_tick(items: Iterable[_Timed]) -> list[_Timed]:
     for item in items:
         by_tick[item[0]] = item
     return [by_tick[t] for t in sorted(by_tick)]
+
+
+_CODA = re.compile(r"^\s*\[?coda\]?\s*$")
+
+
+def coda_tick(events: Iterable[tuple[int, str]]) -> int | None:
+    """The first `[coda]` event of the song's events, if any."""
+    return min((tick for tick, text in events if _CODA.match(text)), default=None)
+
+
+def big_rock_ending(spans: list[RawSpan], coda: int | None) -> list[RawSpan]:
+    """Fills from the coda on are the big rock ending, not fills to play through."""
+    if coda is None:
+        return spans
+    return [("coda", tick, end, diffs) if kind == "fill" and tick >= coda else (kind, tick, end, diffs)
+            for kind, tick, end, diffs in spans]
 
 
 def merge_spans(spans: list[RawSpan]) -> list[RawSpan]:

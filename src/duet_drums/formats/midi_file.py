@@ -159,13 +159,14 @@ def _tick0_names(data: bytes, pos: int, end: int) -> tuple[str, ...]:
     was read before the damage; decoding it later reports the damage properly.
     """
     names: list[str] = []
+    status = 0
     try:
         while pos < end:
             if data[pos] != 0:  # a non-zero delta (or a multi-byte one): tick 0 is over
                 break
             pos += 1
-            status = data[pos]
-            if status == 0xFF:
+            b = data[pos]
+            if b == 0xFF:
                 kind = data[pos + 1]
                 pos, length = _varlen(data, pos + 2)
                 if pos + length > end:
@@ -175,11 +176,16 @@ def _tick0_names(data: bytes, pos: int, end: int) -> tuple[str, ...]:
                 elif kind == _META_END:
                     break
                 pos += length
-            elif status in (0xF0, 0xF7):
+            elif b in (0xF0, 0xF7):
                 pos, length = _varlen(data, pos + 1)
                 pos += length
+            elif 0x80 <= b < 0xF0 or (b < 0x80 and status):  # a channel event, maybe running
+                if b >= 0x80:
+                    status = b
+                    pos += 1
+                pos += 1 if 0xC0 <= status < 0xE0 else 2
             else:
-                break  # a channel event at tick 0: names come first in every real file
+                break
     except IndexError:
         pass
     return tuple(names)

@@ -34,7 +34,9 @@ from duet_drums.formats.drum_part import (
     RawDrumPart,
     RawSpan,
     SongText,
+    big_rock_ending,
     checked_bpm,
+    coda_tick,
     last_per_tick,
 )
 from duet_drums.formats.errors import FormatError, line_place
@@ -47,7 +49,6 @@ MAX_RESOLUTION = 32768
 
 _HEADER = re.compile(r"^[ \t]*\[([^\]\r\n]*)\][ \t]*(\{)?[ \t]*\r?$", re.M)
 _OPEN = re.compile(r"[ \t\r\n]*\{[ \t]*\r?(?:\n|$)")
-_CLOSE = re.compile(r"^[ \t]*\}", re.M)
 _EVENT = re.compile(r"^[ \t]*([0-9]{1,18})[ \t]*=[ \t]*([A-Za-z]+)[ \t]*([^\r\n]*?)[ \t]*\r?$", re.M)
 _NONBLANK = re.compile(r"^[ \t]*\S", re.M)
 _NOTE_LINE = re.compile(
@@ -108,16 +109,28 @@ def _sections(text: str, file: str, warnings: list[str]) -> dict[str, _Section]:
                 pos = body_start
                 continue
             body_start = opening.end()
-        close = _CLOSE.search(text, body_start)
-        body_end = close.start() if close is not None else len(text)
+        close = _closing_line(text, body_start)
+        body_end = close if close is not None else len(text)
         if close is None:
             warnings.append(f"{file}: section [{name}] is never closed with '}}'; read to the end")
         if name in found:
             warnings.append(f"{file}: {line_place(line_of(text, header.start()))}: a second [{name}] "
                             "section; it replaces the first")
         found[name] = _Section(name, text, body_start, body_end)
-        pos = close.end() if close is not None else len(text)
+        pos = close + 1 if close is not None else len(text)
     return found
+
+
+def _closing_line(text: str, start: int) -> int | None:
+    """Where the line holding a section's closing "}" starts (found with str.find: a
+    regex over every line of a big section costs more than the rest of the parse)."""
+    at = start
+    while (at := text.find("}", at)) >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        if not text[line_start:at].strip(" \t"):
+            return line_start
+        at += 1
+    return None
 
 
 def _unquote(value: str) -> str:
@@ -365,12 +378,12 @@ def read_notes_chart(data: bytes, file: str) -> RawDrumPart:
                                 "section", "sections")
     sections_found: list[tuple[int, str]] = []
     events = sections.get("Events")
-    if events is not None:
-        for tick, kind, rest, _ in _events(events, file, warnings):
-            if kind == "E":
-                name = section_name(_unquote(rest))
-                if name is not None:
-                    sections_found.append((tick, name))
+    texts = [] if events is None else [(tick, _unquote(rest)) for tick, kind, rest, _ in
+                                       _events(events, file, warnings) if kind == "E"]
+    for tick, text in texts:
+        name = section_name(text)
+        if name is not None:
+            sections_found.append((tick, name))
     sections_found.sort(key=lambda s: s[0])
     gems = RawDrumPart.empty_gems()
     spans: list[RawSpan] = []
@@ -385,5 +398,6 @@ def read_notes_chart(data: bytes, file: str) -> RawDrumPart:
             disco[diff] = part.disco
         has_markers = has_markers or part.has_markers
         end_tick = max(end_tick, part.last_tick)
+    spans = big_rock_ending(spans, coda_tick(texts))
     return RawDrumPart("chart", resolution, tempos, signatures, sections_found, gems, has_markers, spans,
                        disco, end_tick, song, warnings)

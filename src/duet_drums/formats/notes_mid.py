@@ -37,7 +37,9 @@ from duet_drums.formats.drum_part import (
     Gems,
     RawDrumPart,
     RawSpan,
+    big_rock_ending,
     checked_bpm,
+    coda_tick,
     last_per_tick,
 )
 from duet_drums.formats.errors import FormatError, midi_place
@@ -233,11 +235,11 @@ def read_notes_mid(data: bytes, file: str) -> RawDrumPart:
     tempo_events = drums if drums_chunk is track0 else decode_track(midi, track0, notes=False)
     tempos, signatures = _tempo_map(tempo_events, track0.label, file, warnings)
     sections: list[tuple[int, str]] = []
-    if events_chunk is not None:
-        for tick, text in decode_track(midi, events_chunk, notes=False).texts:
-            name = section_name(text)
-            if name is not None:
-                sections.append((tick, name))
+    song_events = decode_track(midi, events_chunk, notes=False).texts if events_chunk is not None else []
+    for tick, text in song_events:
+        name = section_name(text)
+        if name is not None:
+            sections.append((tick, name))
     sections.sort(key=lambda s: s[0])
 
     dynamics = any(text in _DYNAMICS for _, text in drums.texts)
@@ -283,5 +285,6 @@ def read_notes_mid(data: bytes, file: str) -> RawDrumPart:
                        marked[difficulty == i]) for i, diff in enumerate(DIFFICULTIES)}
     last = max(int(drums.notes.ticks[-1]) if len(drums.notes.ticks) else 0,
                drums.texts[-1][0] if drums.texts else 0)
+    spans = big_rock_ending(spans, coda_tick(song_events))
     return RawDrumPart("mid", midi.ticks_per_beat, tempos, signatures, sections, gems, has_markers,
                        spans, disco, last, warnings=warnings)

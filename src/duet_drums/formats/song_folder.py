@@ -158,10 +158,8 @@ def _stems(folder: Path, files: dict[str, str], chart_audio: list[tuple[str, str
         stem = STREAM_STEMS[key]
         if real is not None and stem not in found:
             found[stem] = real
-    base = folder.resolve()
     for stem, name in list(found.items()):
-        target = (folder / name).resolve()
-        if base not in target.parents:
+        if os.path.islink(folder / name) and _escapes(folder, name):
             warnings.append(f"{name} links outside the song folder; left out")
             del found[stem]
     return dict(sorted(found.items()))
