@@ -159,3 +159,9 @@ def test_a_folder_without_a_chart_and_a_missing_path_are_clear_errors(tmp_path: 
 def test_the_title_falls_back_to_the_folder_name(tmp_path: Path) -> None:
     folder = song_dir(tmp_path, "Artist - Title", {"notes.mid": notes_mid(full_spec())})
     assert load_song(folder).chart.metadata.title == "Artist - Title"
+
+
+def test_a_file_that_is_neither_mid_nor_chart_is_refused(tmp_path: Path) -> None:
+    folder = song_dir(tmp_path, "song", {"song.ini": b"[song]\n"})
+    with pytest.raises(FormatError, match=r"not a song folder, a \.mid or a \.chart file"):
+        load_song(folder / "song.ini")

@@ -85,7 +85,7 @@ def test_the_cache_reads_only_what_changed(library: Path, tmp_path: Path) -> Non
     fourth = scan_library([library], cache=cache, workers=1)
     assert (fourth.read, fourth.cached) == (0, 6)
     assert "Band A/First" not in folders(fourth)
-    assert "Band A/First" not in cache.load(str(library))
+    assert "Band A/First" not in cache.load(str(library.absolute()))
 
 
 def test_a_cache_that_is_not_a_database_is_moved_aside(library: Path, tmp_path: Path) -> None:
@@ -195,3 +195,12 @@ def test_a_one_note_song_has_equal_first_and_last(tmp_path: Path) -> None:
     song = scan_library([tmp_path / "lib"], workers=1).songs[0]
     assert song.json_row()["first_note_ms"] == song.json_row()["last_note_ms"] == 1000.0
     assert song.json_row()["notes"] == {"easy": 0, "medium": 0, "hard": 0, "expert": 1}
+
+
+def test_a_root_given_relative_or_absolute_shares_its_cache(library: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = LibraryCache(tmp_path / "cache.sqlite3")
+    scan_library([library], cache=cache, workers=1)
+    monkeypatch.chdir(library.parent)
+    again = scan_library([Path(library.name)], cache=cache, workers=1)
+    assert (again.cached, again.read) == (6, 0)

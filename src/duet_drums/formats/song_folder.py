@@ -169,8 +169,11 @@ def _pick_chart(path: Path, files: dict[str, str] | None, label: str, warnings: 
                 ) -> tuple[Path, str]:
     if files is None:
         name = path.name.lower()
-        kind = "notes.chart" if name.endswith(".chart") else "notes.mid"
-        return path, kind
+        if name.endswith(".chart"):
+            return path, "notes.chart"
+        if name.endswith((".mid", ".midi")):
+            return path, "notes.mid"
+        raise FormatError(str(path), "not a song folder, a .mid or a .chart file")
     have = [name for name in CHART_FILES if name in files]
     if not have:
         raise FormatError(label, "no notes.mid or notes.chart in the folder")

@@ -135,6 +135,11 @@ def _read_all(paths: list[str], workers: int, cancel: threading.Event | None) ->
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _root_key(root: Path) -> str:
+    """The cache keys a root by its absolute path, so "~/Songs" and "/home/me/Songs" share."""
+    return os.path.abspath(root)
+
+
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -160,7 +165,7 @@ def scan_library(roots: Iterable[Path], *, cache: LibraryCache | None = None,
             continue
         candidates, problems = find_song_folders(root)
         skipped += [SkippedFolder(root, folder, reason) for folder, reason in problems]
-        known = cache.load(str(root)) if cache is not None else {}
+        known = cache.load(_root_key(root)) if cache is not None else {}
         plan.append((root, candidates, known))
 
     todo: list[tuple[Path, Candidate]] = []
@@ -196,7 +201,7 @@ def scan_library(roots: Iterable[Path], *, cache: LibraryCache | None = None,
         if cache is not None:
             present = {c.folder for c in candidates}
             removed = [] if cancelled else [f for f in known if f not in present]
-            cache.update(str(root), fresh[root], removed)
+            cache.update(_root_key(root), fresh[root], removed)
     order = {root: i for i, root in enumerate(roots)}
     skipped.sort(key=lambda s: (order.get(s.root, 0), s.folder))
     return LibraryScan(songs, skipped, time.perf_counter() - started, cached_count, read_count, cancelled,
