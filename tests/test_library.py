@@ -204,3 +204,30 @@ def test_a_root_given_relative_or_absolute_shares_its_cache(library: Path, tmp_p
     monkeypatch.chdir(library.parent)
     again = scan_library([Path(library.name)], cache=cache, workers=1)
     assert (again.cached, again.read) == (6, 0)
+
+
+def test_when_worker_processes_break_the_rest_is_read_here(library: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    class DyingPool:
+        """Answers the first folder, then breaks as a pool whose worker was killed does."""
+
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def __enter__(self) -> DyingPool:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def map(self, fn: object, paths: list[str], chunksize: int = 1) -> object:
+            yield scan_module.read_folder(paths[0])
+            raise scan_module.BrokenProcessPool("a worker died")
+
+        def shutdown(self, **_: object) -> None:
+            pass
+
+    monkeypatch.setattr(scan_module, "POOL_MIN_FOLDERS", 2)
+    monkeypatch.setattr(scan_module, "ProcessPoolExecutor", DyingPool)
+    scan = scan_library([library], workers=2)
+    assert scan.read == 6 and len(scan.songs) == 3 and not scan.cancelled

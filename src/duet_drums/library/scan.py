@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -116,23 +117,30 @@ def _outcome(entry: Entry) -> SongSummary | str | None:
 
 
 def _read_all(paths: list[str], workers: int, cancel: threading.Event | None) -> Iterator[Entry]:
-    if workers <= 1 or len(paths) < POOL_MIN_FOLDERS:
-        for path in paths:
-            if cancel is not None and cancel.is_set():
-                return
-            yield read_folder(path)
-        return
-    # "spawn": a fresh interpreter per worker, safe from any thread of a running game.
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, min(16, len(paths) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    """Every folder's entry, in order: in worker processes when there are many, and in
+    this process for the rest if the workers cannot start or die (an interpreter with no
+    main file to re-import, a killed worker): a scan never stops on the pool either."""
+    done = 0
+    if workers > 1 and len(paths) >= POOL_MIN_FOLDERS:
+        # "spawn": a fresh interpreter per worker, safe from any thread of a running game.
+        context = multiprocessing.get_context("spawn")
+        chunk = max(1, min(16, len(paths) // (workers * 8)))
         try:
-            for entry in pool.map(read_folder, paths, chunksize=chunk):
-                yield entry
-                if cancel is not None and cancel.is_set():
-                    break
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                try:
+                    for entry in pool.map(read_folder, paths, chunksize=chunk):
+                        yield entry
+                        done += 1
+                        if cancel is not None and cancel.is_set():
+                            return
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+        except (BrokenProcessPool, OSError):
+            pass
+    for path in paths[done:]:
+        if cancel is not None and cancel.is_set():
+            return
+        yield read_folder(path)
 
 
 def _root_key(root: Path) -> str:
