@@ -116,8 +116,15 @@ def test_whatever_reads_as_a_song_becomes_a_chart_with_the_same_counts(tmp_path:
                                                                          data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(["notes.mid", "notes.chart"]))
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
-    (folder / name).write_bytes(data.draw(mutated(name)))
-    ini = data.draw(st.sampled_from([valid_files()["song.ini"], b"\0\0", b"[song]\n"]))
+    chart = data.draw(mutated(name))
+    if name == "notes.chart":
+        stream = data.draw(st.sampled_from([b"", b'MusicStream = "song.ogg"', b'DrumStream = "../x.ogg"',
+                                            b'MusicStream = "a\x00b.ogg"', b"GuitarStream = " + b"x" * 5000]))
+        chart = chart.replace(b"{\n", b"{\n" + stream + b"\n", 1)
+    (folder / name).write_bytes(chart)
+    ini = data.draw(st.sampled_from([valid_files()["song.ini"], b"\0\0", b"[song]\n",
+                                     b"[song]\nsong = ../../x.ogg\n",
+                                     b"[song]\nicon = " + b"y" * 5000 + b".ogg\n"]))
     (folder / "song.ini").write_bytes(ini)
     try:
         song = read_song(folder, short_labels=True)

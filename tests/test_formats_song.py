@@ -165,3 +165,9 @@ def test_a_file_that_is_neither_mid_nor_chart_is_refused(tmp_path: Path) -> None
     folder = song_dir(tmp_path, "song", {"song.ini": b"[song]\n"})
     with pytest.raises(FormatError, match=r"not a song folder, a \.mid or a \.chart file"):
         load_song(folder / "song.ini")
+
+
+def test_a_stream_name_no_file_system_accepts_is_refused(tmp_path: Path) -> None:
+    text = notes_chart(full_spec()).replace(b"Resolution", b'GuitarStream = "gui\x00tar.ogg"\n  Resolution')
+    with pytest.raises(FormatError, match=r"GuitarStream names .* outside the song folder"):
+        load_song(song_dir(tmp_path, "song", {"notes.chart": text}))

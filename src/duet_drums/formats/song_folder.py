@@ -130,8 +130,10 @@ def _listing(folder: Path, label: str) -> dict[str, str]:
 
 
 def _escapes(folder: Path, name: str) -> bool:
+    """Whether `name` (as a chart or ini writes it) leads out of `folder`, links included;
+    a name no file system accepts counts as leading out."""
     norm = name.replace("\\", "/")
-    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
+    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) or "\0" in norm:
         return True
     base = folder.resolve()
     target = (base / norm).resolve()
