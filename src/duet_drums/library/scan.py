@@ -116,14 +116,22 @@ def _outcome(entry: Entry) -> SongSummary | str | None:
         return None
 
 
+def _start_method() -> str:
+    """"fork" when this process runs one thread (the command line: workers start at once);
+    "spawn" otherwise (a fresh interpreter per worker), since forking a process with other
+    threads running (the game's audio and MIDI threads) can deadlock the child."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
 def _read_all(paths: list[str], workers: int, cancel: threading.Event | None) -> Iterator[Entry]:
     """Every folder's entry, in order: in worker processes when there are many, and in
     this process for the rest if the workers cannot start or die (an interpreter with no
     main file to re-import, a killed worker): a scan never stops on the pool either."""
     done = 0
     if workers > 1 and len(paths) >= POOL_MIN_FOLDERS:
-        # "spawn": a fresh interpreter per worker, safe from any thread of a running game.
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(_start_method())
         chunk = max(1, min(16, len(paths) // (workers * 8)))
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
