@@ -16,7 +16,6 @@ from io import BytesIO
 import mido
 
 DIFFS = ("easy", "medium", "hard", "expert")
-LANES = ("kick", "red", "yellow", "blue", "green", "green5", "kick2")
 _MID_BASE = {"easy": 60, "medium": 72, "hard": 84, "expert": 96}
 _MID_OFFSET = {"kick": 0, "red": 1, "yellow": 2, "blue": 3, "green": 4, "green5": 5, "kick2": -1}
 _TOM_MARKER = {"yellow": 110, "blue": 111, "green": 112}
@@ -29,7 +28,7 @@ _CHART_GHOST = {"red": 40, "yellow": 41, "blue": 42, "green": 43, "green5": 44}
 @dataclass(frozen=True)
 class Gem:
     tick: int
-    lane: str
+    lane: str  # "kick", "red", "yellow", "blue", "green", "green5" (5-lane green) or "kick2"
     cymbal: bool = False  # yellow/blue/green only
     dynamic: str | None = None  # "accent" | "ghost"
 
