@@ -60,7 +60,7 @@ def _hostile_folder(folder: Path) -> dict[str, str]:
     slow["metadata"]["id"] = "slow"
     slow["tempo"] = [{"tick": 0, "bpm": 1e-300}, {"tick": 10_000_000, "bpm": 120}]
     (folder / "slow.json").write_text(json.dumps(slow))
-    expected["slow.json"] = "tempo[0].bpm: BPM must be at least 1, got 1e-300"
+    expected["slow.json"] = "tempo[0].bpm: BPM must be at least 0.001, got 1e-300"
 
     os.mkfifo(folder / "pipe.json")
     expected["pipe.json"] = "a pipe (FIFO), not a file"
@@ -104,7 +104,7 @@ def test_cli_list_validate_and_play_go_on_past_hostile_user_charts(tmp_path: Pat
     validate = _run("validate", str(user_charts / "big-tick.json"), str(user_charts / "slow.json"))
     assert validate.returncode == 1 and "ok " not in validate.stdout
     assert f"{user_charts / 'big-tick.json'}: parts.lead.easy[0].tick: a 401-digit" in validate.stderr
-    assert f"{user_charts / 'slow.json'}: tempo[0].bpm: BPM must be at least 1" in validate.stderr
+    assert f"{user_charts / 'slow.json'}: tempo[0].bpm: BPM must be at least 0.001" in validate.stderr
 
     play = _run("play", "summit-medley", "--headless", "--autoplay")
     assert play.returncode == 0, play.stderr

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-COMMAND_MODULES = ("charts", "engine", "game", "scores", "devices", "coach")
+COMMAND_MODULES = ("charts", "engine", "game", "scores", "devices", "coach", "library")
 
 
 def _import_command(name: str, problems: list[str]) -> ModuleType | None:

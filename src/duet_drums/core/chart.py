@@ -15,8 +15,10 @@ limits are far beyond any real song and keep every time the game computes finite
 - JSON nests at most 64 levels and holds no NaN, Infinity or 30-digit numbers
   (see `core.jsonfile`);
 - ticks are at most `MAX_TICK` (2**31 - 1, the range of MIDI-derived formats);
-- tempos are at least `MIN_BPM` (1 BPM: slower is not a tempo, and 1e-300 BPM would put
-  the second note centuries after the first);
+- tempos are at least `MIN_BPM` (0.001 BPM, the slowest a `.chart` can write: community
+  charts use such "tiny tempos" for a few ticks to hold the highway, while 1e-300 BPM
+  would put the second note centuries after the first; the 2-hour limit below catches a
+  tiny tempo that lasts too long);
 - the last event (note, section, span, chord, tempo or time signature) comes at most
   `MAX_SONG_SECONDS` (2 hours) into the song, and so do `preview_start_ms` and
   `audio_offset_ms`.
@@ -42,11 +44,16 @@ FORMAT_VERSION = 1
 DEFAULT_RESOLUTION = 480
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard", "expert")
 Difficulty = Literal["easy", "medium", "hard", "expert"]
-SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2"]
+# "disco": a community chart's disco flip (red and yellow swapped); the notes inside are
+# already the pieces the drummer plays, the span records where the file flipped them.
+# "coda": a big rock ending (a community chart's fill after its [coda] event): free play.
+SpanKind = Literal["fill", "solo", "star", "roll", "roll2", "versus1", "versus2", "disco", "coda"]
+# How a community chart's drum part is laid out (the community's own names).
+DrumType = Literal["four_lane", "four_lane_pro", "five_lane"]
 
 MAX_CHART_BYTES = 8 << 20
 MAX_TICK = 2**31 - 1
-MIN_BPM = 1.0
+MIN_BPM = 0.001
 MAX_SONG_SECONDS = 2 * 60 * 60
 _MAX_SHOWN_PROBLEMS = 40
 
@@ -126,6 +133,36 @@ class Backing(_Model):
     bass: Literal["kick", "eighths", "none"] = "kick"
 
 
+class SongFolder(_Model):
+    """Where a chart read from a community song folder (Rock Band / Clone Hero / YARG)
+    came from, and what the game needs at play time that does not live in ticks.
+
+    Offsets follow the community's sign: a positive offset makes the notes later against
+    the audio, so a note at tempo-map time t is due at audio time t + `offset_ms`. The
+    song.ini `delay` wins over the .chart `Offset` when both are set, as in Clone Hero.
+    """
+
+    chart_file: str = Field(min_length=1)
+    drum_type: DrumType
+    # .chart [Song] Offset, in ms (the file stores seconds).
+    chart_offset_ms: float = 0.0
+    # song.ini `delay` (or `delay_seconds`), in ms.
+    ini_delay_ms: float = 0.0
+    # Audio stems beside the chart: stem name ("song", "drums", "drums_1", ...) -> file
+    # name inside the folder.
+    stems: dict[str, str] = Field(default_factory=dict)
+    album: str = ""
+    genre: str = ""
+    year: str = ""
+    # song.ini `diff_drums` (0-6); None when the ini says -1 or nothing.
+    diff_drums: int | None = Field(default=None, ge=0)
+    song_length_ms: float | None = Field(default=None, ge=0)
+
+    @property
+    def offset_ms(self) -> float:
+        return self.ini_delay_ms if self.ini_delay_ms else self.chart_offset_ms
+
+
 class Metadata(_Model):
     title: str = Field(min_length=1)
     artist: str = ""
@@ -137,6 +174,7 @@ class Metadata(_Model):
     audio_offset_ms: float = 0.0
     backing: Backing = Field(default_factory=Backing)
     description: str = ""
+    song_folder: SongFolder | None = None
 
 
 class Part(_Model):

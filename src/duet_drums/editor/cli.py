@@ -10,7 +10,6 @@ another file, and commands that create files refuse to replace existing ones wit
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from duet_drums.editor.partner import build_partner
 from duet_drums.editor.rebuild import EditError
 from duet_drums.editor.reduce import on_beat_kept, reduce_from, reduce_part
 from duet_drums.editor.validate import validate_file
+from duet_drums.formats import load_song
 from duet_drums.formats.clone_hero_export import ExportError, export_song
 from duet_drums.formats.general_midi import MidiImportError, read_general_midi, write_general_midi
 
@@ -158,12 +158,6 @@ def _is_game_chart(path: Path) -> bool:
 
 def _load_song(path: Path) -> tuple[Chart, list[str]]:
     """A song folder, notes.mid or notes.chart through the `formats` readers."""
-    try:
-        formats: Any = importlib.import_module("duet_drums.formats")
-        load_song = formats.load_song
-    except (ImportError, AttributeError):
-        raise CliError(f"{path}: reading song folders, notes.mid and notes.chart needs "
-                       "duet_drums.formats.load_song, which this build does not have yet") from None
     try:
         song = load_song(path)
     except ChartError as exc:
