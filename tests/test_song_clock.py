@@ -201,3 +201,105 @@ def test_before_any_callback_the_clock_holds() -> None:
     assert clock.now() == -2.5
     now.ns += 10**9
     assert clock.now() == -2.5
+
+
+def _stalling_device(t0: int, seconds: float, stall_at_s: float, stall_s: float,
+                     seed: int = 3) -> list[tuple[int, int]]:
+    """Callbacks (stamp ns, first frame) of a device at RATE whose callback thread stops
+    for `stall_s` at `stall_at_s` (an underrun on a loaded machine) and then goes on where
+    it stopped: the sound is delayed by the stall, never skipped or caught up."""
+    rng = np.random.default_rng(seed)
+    period_ns = N / RATE * 1e9
+    out: list[tuple[int, int]] = []
+    t, frame, stalled = float(t0), 0, False
+    while t < t0 + seconds * 1e9:
+        out.append((int(t + abs(rng.normal(0, 0.3e6))), frame))
+        frame += N
+        t += period_ns
+        if not stalled and t - t0 > stall_at_s * 1e9:
+            stalled = True
+            t += stall_s * 1e9
+    return out
+
+
+def _play(clock: SongClock, now: FakeTime, events: list[tuple[int, int]], until_ns: int,
+          query_every_ns: int, start_ns: int) -> list[tuple[int, float]]:
+    """Feed callbacks in stamp order and ask `now()` every `query_every_ns` from
+    `start_ns` until `until_ns`, as frames of the game loop do."""
+    i, q, out = 0, start_ns, []
+    while q <= until_ns:
+        while i < len(events) and events[i][0] <= q:
+            clock.observe(events[i][0], events[i][1], N)
+            i += 1
+        now.ns = q
+        out.append((q, clock.now()))
+        q += query_every_ns
+    return out
+
+
+@pytest.mark.parametrize("frame_ms", [4.0, 16.6, 33.3])
+def test_a_stalled_device_holds_the_clock_and_resumes_without_a_jump(frame_ms: float) -> None:
+    """Decision 1 (see the clock's docstring): while the device stalls, the players hear
+    the song stop, so the clock holds; when it resumes, the sound goes on from where it
+    stopped, and so does the clock, without jumping. The stall is found even when several
+    callbacks arrive between two frames (it used to be missed then, and the clock jumped
+    by the stall's length and held again)."""
+    now = FakeTime()
+    t0 = now.ns
+    clock = SongClock(RATE, time_ns=now)
+    clock.set_anchor(0, 0.0, 1.0 / RATE, jump=True)
+    stall_at, stall = 10.0, 0.150
+    events = _stalling_device(t0, 14.0, stall_at, stall)
+    resume_ns, resume_frame = next((t, f) for t, f in events if t > t0 + (stall_at + stall) * 1e9)
+    fed_before = max(f for t, f in events if t < resume_ns) + N
+    samples = _play(clock, now, events, events[-1][0], int(frame_ms * 1e6), t0 + int(9e9))
+    stamps = np.array([s for s, _ in samples], dtype=np.float64)
+    song = np.array([v for _, v in samples])
+    steps = np.diff(song) * 1000
+    wall = np.diff(stamps) / 1e6
+    assert np.all(steps >= 0)
+    assert np.max(steps - wall) < 1.0, f"the clock jumped by {np.max(steps - wall):.1f} ms"
+    # Held: during the stall the clock never runs past the audio handed to the device
+    # (plus the one callback interval it may extrapolate between two callbacks), and it
+    # does not move at all.
+    during = (stamps > t0 + (stall_at + 0.02) * 1e9) & (stamps < resume_ns)
+    assert during.sum() >= 3
+    assert np.all(song[during] * RATE + clock.latency_frames <= fed_before + 2 * N)
+    assert np.ptp(song[during]) == 0.0
+    # Resumed: soon after, it is on the device's new line (the sound delayed by the stall).
+    latency_s = clock.latency_frames / RATE
+    truth = (resume_frame + (stamps - resume_ns) / 1e9 * RATE) / RATE - latency_s
+    after = stamps > resume_ns + 0.2e9
+    err_ms = (song[after] - truth[after]) * 1000
+    assert np.max(np.abs(err_ms - np.median(err_ms))) < 1.0
+    assert abs(np.median(err_ms)) < 1.0
+
+
+def test_a_hit_stamped_during_a_stall_is_judged_by_the_clock_the_players_had() -> None:
+    """Decision 2: a hit is mapped through the clock as it stood at the hit's own instant
+    (what the highway showed and the speakers played then); what a later callback
+    teaches the clock never reaches back to it. Here two hits land during a stall: one
+    at an instant a frame already asked about, one between the last frame and the
+    callback that ends the stall. Both keep the held song time."""
+    now = FakeTime()
+    t0 = now.ns
+    clock = SongClock(RATE, time_ns=now)
+    clock.set_anchor(0, 0.0, 1.0 / RATE, jump=True)
+    events = _stalling_device(t0, 12.0, 10.0, 0.150)
+    resume_ns = next(t for t, _ in events if t > t0 + 10.15e9)
+    frame_ns = int(16.6e6)
+    before = [e for e in events if e[0] < resume_ns]
+    played = _play(clock, now, before, resume_ns - 1, frame_ns, t0 + int(9e9))
+    last_frame_ns, held = played[-1]
+    hit_seen = last_frame_ns - frame_ns  # a frame asked about this instant
+    hit_unseen = resume_ns - 100_000  # after the last frame, just before the callback
+    assert hit_seen > t0 + 10.05e9 and hit_unseen > last_frame_ns
+    assert clock.song_time_at(hit_seen) == pytest.approx(held, abs=1e-9)
+    # The device resumes; the next frame takes in its callbacks.
+    after = [e for e in events if e[0] >= resume_ns]
+    _play(clock, now, after, resume_ns + 3 * frame_ns, frame_ns, last_frame_ns + frame_ns)
+    assert clock.song_time_at(hit_seen) == pytest.approx(held, abs=1e-9)
+    assert clock.song_time_at(hit_unseen) == pytest.approx(held, abs=1e-9)
+    # A hit after the callback that ended the stall is on the resumed clock.
+    later = resume_ns + 2 * frame_ns
+    assert clock.song_time_at(later) > held + 0.010

@@ -29,6 +29,26 @@ Song time at an instant = timeline(device position at that instant − output la
 where the latency (one device buffer + the calibrated ``audio_offset_ms``) is counted in
 device frames.
 
+Stalls (an underrun on a loaded machine, SDL's disk driver waiting for the scheduler):
+the callback thread stops, so the device stops taking audio, and the players hear the
+song stop. Two decisions follow from what they hear:
+
+1. *The clock holds, then goes on; it never jumps.* During a stall the output stops at
+   what was fed plus one normal callback interval (the extrapolation limit above). When
+   callbacks resume, the sound goes on from where it stopped (SDL never skips or races
+   to catch up), so the fit is cut at the gap and restarted on the new line, and the
+   output slews onto it (a few ms) instead of jumping by the stall's length. A stall is
+   any gap between two callbacks longer than 8 normal intervals, noticed when the
+   callback arrives (it used to be noticed only when it was the newest gap, so two
+   callbacks before the next query hid it and the clock jumped ~the stall forwards and
+   then held as long again: hits in that hold were judged early).
+2. *A hit is mapped by the clock as it stood at the hit's instant.* The output map
+   changes only from the stamp of the first callback it has not yet taken in (and never
+   before an instant already answered), so a hit stamped during a stall, or between the
+   last frame and the callback that ended it, keeps the held song time: that is what the
+   highway showed and the speakers played when the player struck. What a later callback
+   teaches the clock never reaches back to it.
+
 Thread-safety: `observe` and `set_anchor` are called from the audio thread, queries from
 the game thread; a lock guards the shared lists and the fit is computed lazily by the
 querying thread, so the audio callback stays cheap.
@@ -101,6 +121,13 @@ class SongClock:
         self._slope_at_count = 0
         self._slope_ok = False
         self._gap_limit_ns = 10e6
+        # A gap longer than `_gap_limit_ns` between two callbacks since the last full refit
+        # (a stall): the next refit must be a full one, cut at the gap. Checking only the
+        # newest gap missed a stall whenever two callbacks came before the next query.
+        self._stalled = False
+        # Stamp of the first callback the output map has not taken in yet: the instant the
+        # clock learnt something new. Instants before it keep the map they had.
+        self._news_ns: int | None = None
         self._last_now: float | None = None
         self._guard_epoch: tuple[int, int] = (-1, -1)
 
@@ -114,7 +141,11 @@ class SongClock:
         stalled device holds the clock instead of letting it run ahead of the sound.
         """
         with self._lock:
+            if self._obs and stamp_ns - self._obs[-1][0] > self._gap_limit_ns:
+                self._stalled = True
             self._obs.append((int(stamp_ns), int(device_frame)))
+            if self._news_ns is None:
+                self._news_ns = int(stamp_ns)
             self._obs_count += 1
             self._fed_end = float(device_frame + frames) if frames > 0 else math.inf
             self._last_frames = max(int(frames), 0)
@@ -147,6 +178,8 @@ class SongClock:
             self._history_t.clear()
             self._fed_end = math.inf
             self._dirty = False
+            self._stalled = False
+            self._news_ns = None
 
     # -- queries (game thread) -----------------------------------------------------------
     def now(self) -> float:
@@ -223,9 +256,11 @@ class SongClock:
         t_ref, y_ref, slope = fit
         limit = self._fed_end + max(self._allow, float(self._last_frames))
         # The output map changes only after the latest instant already answered for, so
-        # any value handed out stays what it was (continuity => monotonic), while a
-        # stamp taken just before this call still sees the fresh fit.
-        t0 = self._max_stamp
+        # any value handed out stays what it was (continuity => monotonic), and only from
+        # the callback that brought the news: an instant before it keeps the mapping the
+        # clock had then (see "Stalls" in the module docstring).
+        news, self._news_ns = self._news_ns, None
+        t0 = self._max_stamp if news is None else max(self._max_stamp, news)
         target = y_ref + slope * (t0 - t_ref) * _NS
         if not self._history_t:
             self._push_segment(t0, target, slope, limit)
@@ -265,11 +300,11 @@ class SongClock:
         # The slope moves slowly: refit it every 16 callbacks (or after a gap); in between
         # only the offset follows, which is cheap (the realtime budget is the game's too).
         fresh = self._obs_count - self._slope_at_count
-        last_gap = obs[-1][0] - obs[-2][0] if len(obs) > 1 else 0
-        if self._fit is not None and self._slope_ok and fresh < 16 and last_gap <= self._gap_limit_ns:
+        if self._fit is not None and self._slope_ok and fresh < 16 and not self._stalled:
             self._offset_only_locked()
             return
         self._slope_at_count = self._obs_count
+        self._stalled = False
         t_last = obs[-1][0]
         pts = [(t, f) for t, f in obs if t_last - t <= self.window_ns]
         # A long silence between callbacks (an xrun, a stalled process) is a kink in the
