@@ -17,9 +17,9 @@ it), the sort cycles with Ctrl+S, Alt+letter jumps to the next song starting wit
 letter, F5 rescans the song folders.
 
 A community song has one drum part, so a duet on it is two difficulties of that part:
-moving onto one puts both players on it and, unless P2 already plays lower, P2 one level
-below P1 (`play_setup.partner_difficulty`). Playing it opens the loading screen, which
-reads the chart and decodes the stems in the background.
+moving onto one puts both players on it and, unless P2 already plays one or two levels
+below P1, P2 one level below (`play_setup.partner_difficulty`). Playing it opens the
+loading screen, which reads the chart and decodes the stems in the background.
 """
 
 from __future__ import annotations
@@ -157,8 +157,8 @@ class SongSelectScene(Scene):
 
     def _fit_parts(self) -> None:
         """Keep each player's part valid for the selected song (P1 the first part, P2 the
-        second, when their saved part is not in this song); on a one-part song, P2 one
-        level below P1 unless P2 already plays lower."""
+        second, when their saved part is not in this song); arriving on a one-part song,
+        P2 one level below P1 unless P2 already plays one or two levels below."""
         parts = self.parts()
         if not parts:
             return
@@ -175,7 +175,7 @@ class SongSelectScene(Scene):
                 now = rank(ps.difficulty)
                 ps.difficulty = cast(Difficulty, min(have, key=lambda d: abs(rank(d) - now)))
         p1, p2 = players
-        if moved and len(parts) == 1 and rank(p2.difficulty) >= rank(p1.difficulty):
+        if moved and len(parts) == 1 and rank(p1.difficulty) - rank(p2.difficulty) not in (1, 2):
             p2.difficulty = cast(Difficulty, partner_difficulty(p1.difficulty, have))
 
     def kit_ports(self, player: int) -> list[str]:
