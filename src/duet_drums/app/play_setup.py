@@ -66,6 +66,11 @@ class PlaySetup:
         return self.loop_section is None and not all(c.is_ai for c in self.players)
 
 
+# Silence before a community song's first beat: the play screen's own minimum lead-in, so
+# the players see the first notes coming before the recording starts.
+STEMS_LEAD_IN_S = 2.0
+
+
 def stem_backing(setup: PlaySetup, library: LibrarySettings, speed: float) -> tuple[BackingTrack, str | None]:
     """The backing from a community song's stems: the drum stems at the settings' gain
     (the players are the drummers), the chart's offset applied, at practice `speed` like
@@ -76,7 +81,8 @@ def stem_backing(setup: PlaySetup, library: LibrarySettings, speed: float) -> tu
         raise ValueError("no stems to play")
     folder = setup.entry.chart.metadata.song_folder
     offset = folder.offset_ms if folder is not None else 0.0
-    track = stems.track(drum_gain=library.drum_stems_volume, offset_ms=offset, speed=speed)
+    track = stems.track(drum_gain=library.drum_stems_volume, offset_ms=offset, speed=speed,
+                        lead_in=STEMS_LEAD_IN_S)
     return track, ("; ".join(stems.messages) or None)
 
 
