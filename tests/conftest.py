@@ -20,3 +20,4 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     """Tests never touch the real user's settings, scores or calibration."""
     monkeypatch.setenv("DUET_DRUMS_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("DUET_DRUMS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DUET_DRUMS_CACHE_DIR", str(tmp_path / "cache"))

@@ -97,6 +97,23 @@ class AudioSettings(_Model):
     click_volume: float = Field(default=0.5, ge=0, le=1)
 
 
+SongSort = Literal["title", "artist", "length", "difficulty"]
+
+
+class LibrarySettings(_Model):
+    """Community song folders (Clone Hero / YARG / Rock Band) and how their audio plays."""
+
+    # Folders scanned for songs, recursively; "~" is the home folder.
+    folders: list[str] = Field(default_factory=list)
+    # Gain of a song's drum stems (drums, drums_1..drums_4) while the players drum over
+    # them: the players are the drummers, so the recorded drums step back; 0 = muted.
+    drum_stems_volume: float = Field(default=0.25, ge=0, le=1)
+    # Decoded audio kept on disk (so a song starts at once the second time), in MB; 0 = off.
+    audio_cache_mb: int = Field(default=2048, ge=0, le=1_000_000)
+    # How song select orders the library (bundled songs always come first).
+    sort: SongSort = "title"
+
+
 class Calibration(_Model):
     # Audio output latency: positive = sound reaches the ears this much after it is mixed.
     audio_offset_ms: float = 0.0
@@ -121,6 +138,7 @@ class Settings(_Model):
     midi: MidiSettings = Field(default_factory=MidiSettings)
     audio: AudioSettings = Field(default_factory=AudioSettings)
     calibration: Calibration = Field(default_factory=Calibration)
+    library: LibrarySettings = Field(default_factory=LibrarySettings)
     # Highway speed multiplier; 1.0 shows about 1.6 s of notes ahead of the hit line.
     note_speed: float = Field(default=1.0, ge=0.25, le=4.0)
     strictness: Strictness = "standard"
@@ -138,6 +156,12 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     override = os.environ.get("DUET_DRUMS_DATA_DIR")
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """Files the game can rebuild (decoded song audio): the OS may clear this folder."""
+    override = os.environ.get("DUET_DRUMS_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def settings_path() -> Path:

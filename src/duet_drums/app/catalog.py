@@ -15,6 +15,7 @@ from pathlib import Path
 
 from duet_drums.core.chart import Chart, ChartError, chart_hash, chart_id, load_chart
 from duet_drums.core.tempo import TempoMap
+from duet_drums.formats import load_song
 from duet_drums.paths import charts_dir
 from duet_drums.settings import data_dir
 
@@ -137,9 +138,25 @@ def _order(entry: ChartEntry) -> tuple[int, str]:
     return rank, entry.title.lower()
 
 
+def is_song_folder_path(path: Path) -> bool:
+    """A community song: a folder, or a notes.mid / .chart file (not one of our JSON charts)."""
+    return path.is_dir() or path.suffix.lower() in (".mid", ".midi", ".chart")
+
+
+def load_community(path: Path) -> tuple[ChartEntry, tuple[str, ...]]:
+    """A song folder (or its notes.mid / notes.chart) as a playable entry, with what the
+    reader had to say; raises `FormatError` (a ChartError) naming the file and place.
+    The entry's path is the song folder: the stems are found beside it."""
+    loaded = load_song(path)
+    return describe(loaded.chart, loaded.folder), loaded.warnings
+
+
 def resolve(key: str, dirs: Sequence[Path] | None = None) -> ChartEntry:
-    """A chart given on the command line: a path to a file, or an id/title in the catalog."""
+    """A chart given on the command line: a path to a chart file or a community song
+    folder (notes.mid / notes.chart), or an id/title in the catalog."""
     path = Path(key)
+    if path.suffix != ".json" and path.exists() and is_song_folder_path(path):
+        return load_community(path)[0]
     if path.suffix == ".json" or path.exists():
         return load_entry(path)
     catalog = scan(dirs)

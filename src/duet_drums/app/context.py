@@ -17,6 +17,7 @@ from typing import Any
 
 from duet_drums.app import catalog as catalog_mod
 from duet_drums.app.catalog import Catalog
+from duet_drums.app.library_state import LibraryService
 from duet_drums.app.protocols import AudioEngineView, MidiControl
 from duet_drums.app.run_records import RunRecords
 from duet_drums.app.theme import Theme
@@ -46,6 +47,9 @@ class AppContext:
     theme: Theme = field(default_factory=Theme)
     # Hits and port notices from the input threads, for the frame loop to drain.
     midi_queue: InputQueue = field(default_factory=queue.SimpleQueue)
+    # The community song library: the last scan of the settings' song folders, and the
+    # scan running in the background (started with the game's menus, or by song select).
+    library: LibraryService = field(default_factory=LibraryService)
     catalog: Catalog = field(init=False)
     scores: ScoreDB = field(init=False)
     # Finished songs: saves scores and replays, once, when a song completes.
@@ -161,6 +165,7 @@ class AppContext:
         return drain(self.midi_queue)
 
     def close(self) -> None:
+        self.library.close()
         if self._midi is not None:
             with contextlib.suppress(Exception):
                 self._midi.stop()

@@ -5,10 +5,15 @@ practice hand it on; it lives outside the scenes because all of them share it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from duet_drums.app.catalog import ChartEntry
-from duet_drums.settings import InputKind, PlayerSettings
+from duet_drums.app.protocols import AudioEngineView
+from duet_drums.audio.stems import StemMix
+from duet_drums.audio.track import BackingTrack
+from duet_drums.core.chart import DIFFICULTIES
+from duet_drums.settings import InputKind, LibrarySettings, PlayerSettings
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class PlaySetup:
     loop_section: str | None = None
     seed: int = 0
     practice: bool = False
+    # A community song's decoded stems (at speed 1); None: the chart's own backing.
+    stems: StemMix | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_practice(self) -> bool:
@@ -57,6 +64,44 @@ class PlaySetup:
         """Whether the run goes into the high-score tables: not a looped section, and not
         two bots (a high-score table is for people)."""
         return self.loop_section is None and not all(c.is_ai for c in self.players)
+
+
+# Silence before a community song's first beat: the play screen's own minimum lead-in, so
+# the players see the first notes coming before the recording starts.
+STEMS_LEAD_IN_S = 2.0
+
+
+def stem_backing(setup: PlaySetup, library: LibrarySettings, speed: float) -> tuple[BackingTrack, str | None]:
+    """The backing from a community song's stems: the drum stems at the settings' gain
+    (the players are the drummers), the chart's offset applied, at practice `speed` like
+    tape; the second value reports stems that were left out. Raises ValueError when the
+    setup has no stems."""
+    stems = setup.stems
+    if stems is None or stems.empty:
+        raise ValueError("no stems to play")
+    folder = setup.entry.chart.metadata.song_folder
+    offset = folder.offset_ms if folder is not None else 0.0
+    track = stems.track(drum_gain=library.drum_stems_volume, offset_ms=offset, speed=speed,
+                        lead_in=STEMS_LEAD_IN_S)
+    return track, ("; ".join(stems.messages) or None)
+
+
+def backing_for_setup(engine: AudioEngineView, setup: PlaySetup, library: LibrarySettings,
+                      speed: float) -> tuple[BackingTrack, str | None]:
+    """What plays under the song: a community song's stems when they decoded, else the
+    chart's own audio file or the synthesized backing (`engine.backing_for`)."""
+    if setup.stems is not None and not setup.stems.empty:
+        return stem_backing(setup, library, speed)
+    return engine.backing_for(setup.entry.chart, setup.entry.path, speed)
+
+
+def partner_difficulty(lead: str, available: Sequence[str] = DIFFICULTIES) -> str:
+    """P2's default on a one-part song: one level below P1 (the partner usually plays the
+    easier chart of the same drums; easy stays easy), among the difficulties the song has."""
+    options = [d for d in DIFFICULTIES if d in available] or list(DIFFICULTIES)
+    rank = DIFFICULTIES.index(lead) if lead in DIFFICULTIES else 1
+    below = [d for d in options if DIFFICULTIES.index(d) < rank]
+    return below[-1] if below else options[0]
 
 
 # Who practises: the other player's part is played by the AI partner.

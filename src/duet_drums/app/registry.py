@@ -11,12 +11,15 @@ from duet_drums.app.navigator import SceneRegistry
 from duet_drums.app.scenes.calibration import CalibrationScene
 from duet_drums.app.scenes.keybind import KeybindScene
 from duet_drums.app.scenes.keytest import KeyTestScene
+from duet_drums.app.scenes.load_song import LoadSongScene
 from duet_drums.app.scenes.midi_setup import MidiSetupScene
 from duet_drums.app.scenes.pause import PauseScene
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.practice import PracticeScene
 from duet_drums.app.scenes.results import ResultsScene
 from duet_drums.app.scenes.settings import SettingsScene
+from duet_drums.app.scenes.skipped_songs import SkippedSongsScene
+from duet_drums.app.scenes.song_folders import SongFoldersScene
 from duet_drums.app.scenes.song_select import SongSelectScene
 from duet_drums.app.scenes.title import TitleScene
 
@@ -35,4 +38,7 @@ def default_registry() -> SceneRegistry:
         .add(r.MidiSetup, MidiSetupScene)
         .add(r.KeyTest, KeyTestScene)
         .add(r.Calibration, CalibrationScene)
+        .add(r.LoadSong, LoadSongScene)
+        .add(r.SongFolders, SongFoldersScene)
+        .add(r.SkippedSongs, SkippedSongsScene)
     )

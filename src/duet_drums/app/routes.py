@@ -11,9 +11,11 @@ from `Route`) and one line in the registry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
-from duet_drums.app.play_setup import PlaySetup
+from duet_drums.app.catalog import ChartEntry
+from duet_drums.app.play_setup import PlayerChoice, PlaySetup
 from duet_drums.app.run_records import SaveReport
 from duet_drums.core.result import Result
 from duet_drums.core.rules import Rules
@@ -104,3 +106,27 @@ class KeyTest(Route):
 @dataclass(frozen=True)
 class Calibration(Route):
     """Tap along a click to measure each input device's offset."""
+
+
+@dataclass(frozen=True)
+class LoadSong(Route):
+    """A community song being opened: its chart read and its stems decoded in the
+    background behind a progress bar, then replaced by Play (or Practice)."""
+
+    folder: Path
+    title: str
+    players: tuple[PlayerChoice, PlayerChoice]
+    practice: bool = False
+    speed: float = 1.0
+    seed: int = 0
+    entry: ChartEntry | None = None  # already read (a song given on the command line)
+
+
+@dataclass(frozen=True)
+class SongFolders(Route):
+    """Settings > Song folders: the library's folders, rescan, drum stems volume."""
+
+
+@dataclass(frozen=True)
+class SkippedSongs(Route):
+    """The song folders the last scan could not read, each with its reason."""

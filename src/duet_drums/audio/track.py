@@ -50,3 +50,24 @@ def silent_track(seconds: float, sample_rate: int = 48000, start_time: float = 0
     """A silent track, for songs that want no backing at all and for tests."""
     return BackingTrack(np.zeros((max(0, round(seconds * sample_rate)), 2), np.float32), start_time,
                         1.0, sample_rate, "silence")
+
+
+def anchored_track(x: npt.NDArray[np.float32], offset_s: float, sample_rate: int, speed: float = 1.0,
+                   lead_in: float = 1.0, description: str = "") -> BackingTrack:
+    """A recording as a BackingTrack: chart time 0 falls `offset_s` into the recording
+    (file sample i sounds at song time ``i / rate - offset_s``), with silence put in front
+    so play starts at least `lead_in` seconds before the first beat. Practice speed < 1
+    plays it slower *and lower*, like tape: a recording cannot be re-rendered at a new
+    tempo."""
+    from duet_drums.audio.decode import resample
+
+    start_time = -offset_s
+    if start_time > -lead_in:
+        pad = round((start_time + lead_in) * sample_rate)
+        x = np.concatenate([np.zeros((pad, 2), np.float32), x])
+        start_time -= pad / sample_rate
+    if speed != 1.0:
+        # Sample i must now sound at i / speed: as many more samples, at the same rate.
+        x = resample(x, sample_rate, sample_rate / speed)
+    x.flags.writeable = False
+    return BackingTrack(x, start_time, speed, sample_rate, description)

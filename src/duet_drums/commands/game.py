@@ -24,6 +24,7 @@ from duet_drums.commands.args import part_difficulty
 if TYPE_CHECKING:
     from duet_drums.app.context import AppContext
     from duet_drums.app.play_setup import PlaySetup
+    from duet_drums.app.routes import Route
     from duet_drums.core.result import Result
 
 INPUTS = ("keyboard", "midi", "ai")
@@ -52,8 +53,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     game.set_defaults(func=cmd_game)
 
     play = sub.add_parser("play", help="start a song directly (or play it headless with bots)",
-                          description="Start a song directly. CHART is a chart file or a chart id "
-                                      "from the charts folder (e.g. summit-medley).")
+                          description="Start a song directly. CHART is a chart file, a chart id "
+                                      "from the charts folder (e.g. summit-medley), or a community "
+                                      "song folder (notes.mid / notes.chart, song.ini, stems).")
     play.add_argument("chart")
     play.add_argument("--p1", type=part_difficulty, metavar="PART:DIFF", help="player 1, e.g. lead:expert")
     play.add_argument("--p2", type=part_difficulty, metavar="PART:DIFF", help="player 2, e.g. partner:easy")
@@ -144,6 +146,7 @@ def run_default(fps: int | None = None) -> int:
         print(f"error: {why}", file=sys.stderr)
         return 2
     ctx = _context(False, fps)
+    ctx.library.start(ctx.settings.library.folders)  # in the background: ready by song select
     app = App(ctx)
     try:
         app.nav.push(Title())
@@ -182,6 +185,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         for p, (pd, kind) in enumerate(((args.p1, args.p1_input), (args.p2, args.p2_input))):
             ps = ctx.settings.players[p]
             part, difficulty = pd if pd else (ps.part, ps.difficulty)
+            if pd is None and part not in entry.parts:  # a community song: its one part, "drums"
+                part = entry.parts[min(p, len(entry.parts) - 1)]
             if part not in entry.parts:
                 print(f"error: {entry.path}: no part {part!r} (parts: {', '.join(entry.parts)})",
                       file=sys.stderr)
@@ -217,11 +222,10 @@ def _write_result(result: Result, path: str) -> None:
 def _play_window(ctx: AppContext, setup: PlaySetup, result_out: str | None = None,
                  exit_after_song: bool = False) -> int:
     from duet_drums.app.main import App
-    from duet_drums.app.routes import Play
 
     app = App(ctx)
     try:
-        app.nav.push(Play(setup))
+        app.nav.push(_first_route(setup))
         if result_out or exit_after_song:
             done = False
 
@@ -241,6 +245,17 @@ def _play_window(ctx: AppContext, setup: PlaySetup, result_out: str | None = Non
         return app.run()
     finally:
         app.close()
+
+
+def _first_route(setup: PlaySetup) -> Route:
+    """Play, or for a community song the loading screen first (its stems are decoded in
+    the background, then it plays)."""
+    from duet_drums.app.routes import LoadSong, Play
+
+    if setup.entry.chart.metadata.song_folder is None:
+        return Play(setup)
+    return LoadSong(setup.entry.path, setup.entry.title, setup.players, speed=setup.speed, seed=setup.seed,
+                    entry=setup.entry)
 
 
 def _play_headless(ctx: AppContext, setup: PlaySetup, result_out: str | None = None) -> int:

@@ -26,6 +26,7 @@ import pygame
 
 from duet_drums.app import widgets as w
 from duet_drums.app.clock_log import ClockLog
+from duet_drums.app.play_setup import backing_for_setup
 from duet_drums.app.playfield import Playfield
 from duet_drums.app.routes import Pause, Play, Results
 from duet_drums.app.scenes.base import Scene
@@ -148,7 +149,7 @@ class PlayScene(Scene):
         if engine is None:
             return WallTransport(speed)
         try:
-            track, warning = engine.backing_for(self.full_chart, self.setup.entry.path, speed)
+            track, warning = backing_for_setup(engine, self.setup, self.ctx.settings.library, speed)
             self.warning = warning
             engine.load_song(track)
             return AudioTransport(engine, speed)

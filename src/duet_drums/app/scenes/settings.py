@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.routes import Calibration, Keybind, KeyTest, MidiSetup, SettingsMenu
+from duet_drums.app.routes import Calibration, Keybind, KeyTest, MidiSetup, SettingsMenu, SongFolders
 from duet_drums.app.scenes.base import MenuScene
 from duet_drums.settings import Settings
 
@@ -114,6 +114,7 @@ class SettingsScene(MenuScene):
             w.MenuItem("MIDI kits...", self.opens(MidiSetup())),
             w.MenuItem("Key test...", self.opens(KeyTest())),
             w.MenuItem("Calibration...", self.opens(Calibration())),
+            w.MenuItem("Song folders...", self.opens(SongFolders())),
         ]
         for p in (0, 1):
             pl = lambda p=p: self.s.players[p]  # noqa: E731
