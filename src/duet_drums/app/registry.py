@@ -12,6 +12,7 @@ from duet_drums.app.scenes.calibration import CalibrationScene
 from duet_drums.app.scenes.keybind import KeybindScene
 from duet_drums.app.scenes.keytest import KeyTestScene
 from duet_drums.app.scenes.midi_setup import MidiSetupScene
+from duet_drums.app.scenes.pair_history import PairHistoryScene
 from duet_drums.app.scenes.pause import PauseScene
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.practice import PracticeScene
@@ -35,4 +36,5 @@ def default_registry() -> SceneRegistry:
         .add(r.MidiSetup, MidiSetupScene)
         .add(r.KeyTest, KeyTestScene)
         .add(r.Calibration, CalibrationScene)
+        .add(r.PairHistory, PairHistoryScene)
     )
