@@ -21,7 +21,7 @@ def _ms(x: float) -> str:
 
 
 def _interval_ms(x: Interval) -> str:
-    return f"[{x.low:+.1f}, {x.high:+.1f}]"
+    return f"(95%: {x.low:+.1f} to {x.high:+.1f})"
 
 
 def player_summary(p: PlayerCoach) -> str:
@@ -51,7 +51,7 @@ def _drift_phrase(w: TempoWindow) -> str:
     way = "fast" if w.drift.value > 0 else "slow"
     when = "at the end of " if w.drift_kind == "end" else "through "
     where = w.name if w.kind == "after_fill" else when + w.name
-    return f"{abs(w.drift.value):.1f} BPM {way} {where} [{w.drift.low:+.1f}, {w.drift.high:+.1f}]"
+    return f"{abs(w.drift.value):.1f} BPM {way} {where} (95%: {w.drift.low:+.1f} to {w.drift.high:+.1f})"
 
 
 @dataclass(frozen=True, slots=True)

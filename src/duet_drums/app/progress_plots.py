@@ -178,7 +178,7 @@ def _legend(surface: pygame.Surface, theme: Theme, area: pygame.Rect, series: Se
     x = area.left + 6
     for s in series:
         pygame.draw.line(surface, s.color, (x, area.top + 8), (x + 14, area.top + 8), 3)
-        r = text(surface, theme, s.label, (x + 18, area.top + 1), AXIS_SIZE - 1, s.color, bold=True)
+        r = text(surface, theme, s.label, (x + 18, area.top + 1), AXIS_SIZE, s.color, bold=True)
         x = r.right + 14
 
 
@@ -190,9 +190,8 @@ def verdict_strip(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, axes
     p1, p2 = theme.player_colors
     colors = {"p2_follows_p1": p1, "p1_follows_p2": p2, "mutual": theme.good, "unclear": theme.beat_line}
     area = pygame.Rect(rect.left + 52, rect.top, rect.width - 60, rect.height)
-    small = AXIS_SIZE - 2
-    text(surface, theme, "who led", (rect.left + 8, rect.centery), small + 1, theme.text_dim,
-         anchor="midleft")
+    small = AXIS_SIZE - 1
+    text(surface, theme, "who led", (rect.left + 8, rect.centery), small, theme.text_dim, anchor="midleft")
     size = max(3, min(9, area.width // max(1, 2 * axes.n)))
     for i, v in enumerate(verdicts):
         x = axes.x_of(area, i)

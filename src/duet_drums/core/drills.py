@@ -5,7 +5,8 @@ A message names a problem; its drill must aim at it, not at the song in general.
 `drill_offers` picks, per message, the section where that very problem cost the most:
 for a lean on the snare, the section whose snare unisons would win back the most sync
 with the lean taken out (re-credited as the coach ranks messages); for a drift, the
-window it was found in; for a scattering player, the least synced section. Everything is
+window it was found in; for a scattering player, the least synced section; for swap the
+lead, the least synced section long enough for a turn each at leading. Everything is
 computed from the finished song's `CoachInput`, so the offers re-compute from a replay
 like the report does.
 
@@ -24,10 +25,12 @@ import numpy as np
 from duet_drums.core.coach_input import ANY, CoachInput, pairing_asynchronies, pairing_share
 from duet_drums.core.coach_messages import credits
 from duet_drums.core.coach_models import CoachReport, Drill, Message
+from duet_drums.core.result import MIN_UNISONS_FOR_WEAKEST
 from duet_drums.core.tempo import TempoMap
 
 LOOP_SPEED = 0.8          # loop a lean or a scatter slower, where it can be heard and fixed
 DRIFT_SPEED = 1.0         # a drift is a tempo problem: practise it at tempo
+SWAP_MIN_BARS = 8         # swap the lead needs room for a turn each (4 bars each by default)
 SPAN_EPS_S = 1e-6
 
 Role = Literal["follow", "lead"]
@@ -81,6 +84,21 @@ def _offset_section(inp: CoachInput, report: CoachReport, message: Message) -> s
     return inp.sections[int(np.argmax(per_section))].name
 
 
+def _swap_section(inp: CoachInput) -> str | None:
+    """The least synced section long enough for the bot and the player to take a turn
+    each at leading; None (the whole song) when no section is."""
+    tm = inp.tempo_map
+    best: tuple[float, str] | None = None
+    for i, s in enumerate(inp.sections):
+        if s.sync_percent is None or s.unisons < MIN_UNISONS_FOR_WEAKEST or i + 1 >= len(inp.sections):
+            continue
+        bar = tm.signature_at(s.tick)[1] * tm.beat_ticks(s.tick)
+        long_enough = (inp.sections[i + 1].tick - s.tick) / bar >= SWAP_MIN_BARS
+        if long_enough and (best is None or s.sync_percent < best[0]):
+            best = (s.sync_percent, s.name)
+    return None if best is None else best[1]
+
+
 def _offer(inp: CoachInput, report: CoachReport, message: Message) -> DrillOffer | None:
     labels = [p.label for p in inp.players]
     if message.drill == "loop_section":
@@ -94,7 +112,7 @@ def _offer(inp: CoachInput, report: CoachReport, message: Message) -> DrillOffer
     if message.drill == "swap_lead":
         verdict = report.pair.coupling.verdict
         follower = 1 if verdict == "p2_follows_p1" else 0 if verdict == "p1_follows_p2" else None
-        return DrillOffer("swap_lead", report.pair.weakest_section, DRIFT_SPEED, problem=message.text,
+        return DrillOffer("swap_lead", _swap_section(inp), DRIFT_SPEED, problem=message.text,
                           practiser=follower, practiser_name="" if follower is None else labels[follower])
     return None
 

@@ -120,6 +120,27 @@ class PairHistoryScene(MenuScene):
             text += f"; sync {prog.sync_percent[0]:.0f} %"
         return text
 
+    def lean_summary(self) -> str:
+        """The drum pairing that leaned most in the first song, and where it is now."""
+        prog = self.progress
+        if prog is None or not len(prog):
+            return ""
+        first, second = prog.names
+        shown = [(abs(v), p) for p in PAIRING_NAMES if p != "any"
+                 for v in prog.offsets_ms[p][:1] if v is not None]
+        if not shown:
+            return ""
+        pairing = max(shown)[1]
+        values = [v for v in prog.offsets_ms[pairing] if v is not None]
+
+        def lean(v: float) -> str:
+            return f"{second if v > 0 else first} ahead {abs(v):.0f} ms"
+
+        label = PAIRING_LABELS[pairing]
+        if len(values) == 1:
+            return f"{label}: {lean(values[0])}"
+        return f"{label}: {lean(values[0])} -> {lean(values[-1])}"
+
     # -- drawing -----------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme
@@ -136,9 +157,10 @@ class PairHistoryScene(MenuScene):
                          theme.bad if self.error else theme.text)
             w.hint_bar(surface, theme, hint)
             return
-        w.text_block(surface, theme, self.summary(), pygame.Rect(610, 56, width - 630, 60), 20, theme.text)
+        w.text(surface, theme, w.fit(theme, self.summary(), 20, width - 630), (610, 56), 20, theme.text)
+        w.text(surface, theme, w.fit(theme, self.lean_summary(), 20, width - 630), (610, 84), 20, theme.text)
         w.text(surface, theme, "Each column is a song, oldest left; shaded bands are sittings.",
-               (610, 112), 16, theme.text_dim)
+               (610, 120), 16, theme.text_dim)
         self._charts(surface, prog, pygame.Rect(20, 170, width - 40, height - 170 - 40))
         w.hint_bar(surface, theme, hint)
 

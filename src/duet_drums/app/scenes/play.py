@@ -353,13 +353,17 @@ class PlayScene(Scene):
             w.text(surface, theme, self.warning, (12, surface.get_height() - 22), 16, theme.bad)
 
     def _draw_banner(self, surface: pygame.Surface, message: str, top_bar: pygame.Rect) -> None:
-        """The drill's state, across the far end of both highways where eyes pass often."""
+        """The drill's state, in the top bar under the section name (both players glance
+        there for the section anyway; the highways and the sync meter stay clear)."""
         theme = self.ctx.theme
+        scale = self.playfield.layout.scale
         loud = message.startswith(("QUIET", "BOT LEADS"))
         color = theme.accent if loud else theme.good
-        size = max(14, round(20 * self.playfield.layout.scale))
-        width = theme.font(size, bold=True).size(message)[0] + 40
-        box = pygame.Rect(0, 0, width, round(size * 1.8))
-        box.midtop = (surface.get_width() // 2, top_bar.bottom + 4)
-        w.panel(surface, theme, box, border=color, alpha=230)
-        w.text(surface, theme, message, box.center, size, color, bold=True, anchor="center")
+        size = max(11, round(15 * scale))
+        room = top_bar.width // 2
+        shown = w.fit(theme, message, size, room - round(24 * scale))
+        text_w = theme.font(size, bold=True).size(shown)[0]
+        box = pygame.Rect(0, 0, text_w + round(24 * scale), round(18 * scale))
+        box.midtop = (top_bar.centerx, top_bar.y + round(30 * scale))
+        w.panel(surface, theme, box, border=color, alpha=235)
+        w.text(surface, theme, shown, box.center, size, color, bold=True, anchor="center")

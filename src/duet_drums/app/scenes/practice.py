@@ -150,10 +150,10 @@ class PracticeScene(MenuScene):
         rows = len(self.menu.items)
         menu_rect = pygame.Rect(30, 110, min(820, width - 60), min(rows * 42, height - 250))
         self.menu.draw(surface, theme, menu_rect, value_x=330)
-        y = menu_rect.bottom + 8
+        y = menu_rect.bottom + 14
         if self.problem:
-            y = w.text_block(surface, theme, f"The coach's point: {self.problem}",
-                             pygame.Rect(30, y, width - 60, 50), 20, theme.accent, max_lines=2) + 4
+            y = w.text_block(surface, theme, f"The coach said: {self.problem}",
+                             pygame.Rect(30, y, width - 60, 60), 21, theme.accent, max_lines=2) + 12
         box = pygame.Rect(30, y, width - 60, height - y - 40)
-        w.text_block(surface, theme, DRILL_HELP[self.drill], box, 20, theme.text, max_lines=3)
+        w.text_block(surface, theme, DRILL_HELP[self.drill], box, 21, theme.text, max_lines=3)
         w.hint_bar(surface, theme, "Up/Down: row   Left/Right: change   Enter: start   Esc: back")
