@@ -36,7 +36,7 @@ from duet_drums.app.scenes.practice import PracticeScene
 from duet_drums.app.scenes.results import ResultsScene
 from duet_drums.audio.backing import audible_clicks, click_events
 from duet_drums.audio.engine import AudioEngine
-from duet_drums.audio.samples import SampleBank
+from duet_drums.audio.samples import HitTone, SampleBank
 from duet_drums.core.chart import Chart, save_chart
 from duet_drums.core.coach import coach_report
 from duet_drums.core.coach_input import coach_input
@@ -49,7 +49,7 @@ from duet_drums.core.lead_bot import FOLLOW_GAIN, SwapLeadBot
 from duet_drums.core.session import DuetSession, PlayerSetup
 from duet_drums.core.tempo import TempoMap
 from duet_drums.paths import samples_dir
-from duet_drums.settings import InputKind
+from duet_drums.settings import InputKind, load_settings
 from tests.coach_support import bar_time, drift_chart, medley, play
 from tests.engine_support import merged
 from tests.support.app_driver import close, make_app, press, press_down_to, run_until, top_is
@@ -268,6 +268,43 @@ def test_two_keyboard_players_sound_on_different_kits(tmp_path: Path, distinct: 
         close(app)
 
 
+def test_the_engine_plays_each_players_hits_on_their_kit() -> None:
+    """Down to the mixer: P2's tuned-up hit is mixed from the tuned-up sample, and the
+    two players' snares sound different in the rendered buffer."""
+    from duet_drums.settings import AudioSettings, Calibration
+
+    engine = AudioEngine(AudioSettings(), Calibration(), samples_dir(), force_silent=True)
+    engine.bank = SampleBank.load(samples_dir(), engine.sample_rate)
+    rendered = []
+    kits: tuple[tuple[int, HitTone], ...] = ((0, "standard"), (1, "tuned_up"))
+    for player, tone in kits:
+        engine.play_hit(Piece.SNARE, 100, player, tone=tone)
+        out = np.zeros((4096, 2), np.float32)
+        engine.mixer.render(out, 0)
+        voice = engine.mixer.voices[-1]
+        assert voice.sample is engine.bank.get(Piece.SNARE, tone)
+        rendered.append(out.sum(axis=1))
+        engine.mixer.voices.clear()
+    assert not np.allclose(rendered[0], rendered[1], atol=1e-3)
+
+
+def test_distinct_hit_sounds_is_a_saved_setting_changed_in_practice(tmp_path: Path) -> None:
+    entry = _entry(tmp_path, drift_chart(bars=4))
+    app = make_app(render=True)
+    try:
+        assert app.ctx.settings.distinct_hit_sounds  # on by default
+        app.nav.push(Practice(_setup(entry)))
+        practice = app.scene
+        assert isinstance(practice, PracticeScene)
+        press_down_to(app, lambda: [i.label for i in practice.menu.items], lambda: practice.menu.selected,
+                      "Distinct hit sounds")
+        press(app, pygame.K_RIGHT)
+        assert practice.menu.current.value is not None and practice.menu.current.value() == "off"
+        assert load_settings()[0].distinct_hit_sounds is False
+    finally:
+        close(app)
+
+
 def test_a_kit_player_needs_no_second_kit(tmp_path: Path) -> None:
     entry = _entry(tmp_path, drift_chart(bars=4))
     assert hit_tones(_setup(entry, ("midi", "keyboard")), True) == ("standard", "standard")
@@ -335,3 +372,8 @@ def test_a_drift_offers_the_quiet_count_and_a_follower_the_lead() -> None:
     report = coach_report(inp)
     swaps = [o for o in drill_offers(inp, report) if o is not None and o.kind == "swap_lead"]
     assert len(swaps) == 1 and swaps[0].practiser == 1 and swaps[0].label == "Swap the lead: P2 leads"
+    # ... on a section long enough for a turn each at leading (8 bars or more)
+    chart = medley()
+    ticks = [s.tick for s in chart.sections]
+    i = [s.name for s in chart.sections].index(swaps[0].section or "")
+    assert (ticks[i + 1] - ticks[i]) // (4 * chart.resolution) >= 8
