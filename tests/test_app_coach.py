@@ -18,7 +18,7 @@ from duet_drums.app.coach_view import panel_text
 from duet_drums.app.main import App
 from duet_drums.app.play_setup import PlayerChoice, PlaySetup
 from duet_drums.app.routes import PairHistory, Play, Practice, Results
-from duet_drums.app.run_records import CoachOutcome, coach_run
+from duet_drums.app.run_records import CoachOutcome, SaveReport, coach_run
 from duet_drums.app.scenes.pair_history import PairHistoryScene
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.practice import PracticeScene
@@ -251,3 +251,28 @@ def test_the_live_meter_names_the_leader_and_the_pair_rushing(tmp_path: Path) ->
     assert rushing and all(any(x.startswith("RUSHING +") for x in lines) for lines in rushing[-30:])
     before = [lines for t, lines in seen if t < bar_time(8)]
     assert not any("RUSHING" in x or "DRAGGING" in x for lines in before for x in lines)
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1280, 720), (1920, 1080)])
+def test_the_coach_page_and_history_draw_at_any_window_size(tmp_path: Path, size: tuple[int, int]) -> None:
+    entry = _entry(tmp_path, drift_chart(bars=16, section_bars=4), "groove")
+    session = play(entry.chart, SNARE_LATE, seed=4)
+    report, offers = coach_run(session)
+    db = PairHistoryDB()
+    db.record(("Ann", "Ben"), "groove", report, played_at=1_700_000_000.0)
+    db.close()
+    outcome = CoachOutcome(report, offers, ("Ann", "Ben"))
+    app = make_app(render=False)
+    try:
+        app.nav.push(Results(_setup(entry), session.finish(), session.rules, SaveReport(), outcome))
+        results = app.scene
+        assert isinstance(results, ResultsScene) and results.coach_page is not None
+        surface = pygame.Surface(size)
+        results.coach_page.draw(surface)
+        results.draw(surface)
+        app.nav.push(PairHistory(names=("Ann", "Ben")))
+        history = app.scene
+        assert isinstance(history, PairHistoryScene)
+        history.draw(surface)
+    finally:
+        close(app)

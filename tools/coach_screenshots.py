@@ -3,7 +3,8 @@
     python3 tools/coach_screenshots.py [--out docs/screenshots]
 
 Starts a private Xvfb (1280x720) and runs the game in a child process on it (SDL's x11
-driver), in fixed time steps so every run gives the same pictures. Each picture is the
+driver), in fixed time steps so every run gives the same pictures (but for the history's
+dates, counted back from today). Each picture is the
 window's own surface, saved by `pygame.image.save` from the App's `after_frame` hook
 (no ImageMagick needed).
 

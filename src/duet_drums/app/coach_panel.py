@@ -92,7 +92,8 @@ class CoachPage:
         if not rows:
             w.text(surface, theme, cv.NO_MESSAGES, (rect.left + 14, rect.top + 40), MESSAGE_SIZE, theme.text)
             return
-        text_w = rect.width - BUTTON_W - 70
+        button_w = min(BUTTON_W, rect.width * 3 // 10)
+        text_w = rect.width - button_w - 70
         for k, (message, offer) in enumerate(rows):
             y = rect.top + 30 + k * ROW_H
             pygame.draw.circle(surface, theme.accent, (rect.left + 24, y + 14), 11)
@@ -102,7 +103,7 @@ class CoachPage:
                          MESSAGE_SIZE, theme.text, max_lines=2)
             index = self.button_of[k] if k < len(self.button_of) else None
             if offer is not None and index is not None:
-                button = pygame.Rect(rect.right - BUTTON_W - 14, y + 6, BUTTON_W, 36)
+                button = pygame.Rect(rect.right - button_w - 14, y + 6, button_w, 36)
                 _button(surface, theme, button, offer, self.menu.selected == index)
 
     def _player(self, surface: pygame.Surface, rect: pygame.Rect, p: int) -> None:
@@ -130,7 +131,7 @@ class CoachPage:
         r = self.outcome.report
         w.panel(surface, theme, rect, border=theme.accent2)
         x, y = rect.left + 12, rect.top + 6
-        left_w = 330
+        left_w = min(330, rect.width * 27 // 100)
         w.text(surface, theme, f"Together: sync {r.pair.sync_percent:.1f} %", (x, y), 20, theme.accent2,
                bold=True)
         w.text(surface, theme, f"{r.pair.hit_unisons} of {r.pair.unisons} unisons hit by both", (x, y + 26),
@@ -146,7 +147,7 @@ class CoachPage:
             box = pygame.Rect(x, yy, left_w, rect.bottom - yy - 4)
             yy = w.text_block(surface, theme, line, box, 15, color, max_lines=2) + 2
         names = (r.players[0].label, r.players[1].label)
-        leans_w = 430
+        leans_w = min(430, rect.width * 36 // 100)
         plot_h = rect.height - 12
         coach_plots.pairing_leans(surface, theme, pygame.Rect(x + left_w + 8, rect.top + 6, leans_w, plot_h),
                                   cv.offset_rows(r), names, self.rules.sync_full * 1000.0)

@@ -63,7 +63,8 @@ def piece_timing(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, piece
     fits = max(1, area.height // row_h)
     shown = sorted(sorted(pieces, key=lambda p: -p.n)[:fits], key=lambda p: list(PIECE_NAMES).index(p.piece)
                    if p.piece in PIECE_NAMES else 99)
-    name_w, count_w = 66, 104
+    name_w = 66
+    count_w = 104 if area.width >= 300 else 0  # a narrow plot keeps the dots, drops the counts
     axis = pygame.Rect(area.left + name_w, area.top, area.width - name_w - count_w, len(shown) * row_h)
     perfect = rules.perfect * 1000.0
     # Wide enough that the Perfect window (shaded) sits inside the axis.
@@ -83,8 +84,9 @@ def piece_timing(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, piece
         color = theme.accent if lean else theme.text_dim
         _whisker(surface, color, y, _x_of(axis, m.low, limit), _x_of(axis, m.value, limit),
                  _x_of(axis, m.high, limit))
-        text(surface, theme, f"{p.early} early, {p.late} late", (area.right, y), AXIS_SIZE,
-             theme.text_dim, anchor="midright")
+        if count_w:
+            text(surface, theme, f"{p.early} early, {p.late} late", (area.right, y), AXIS_SIZE,
+                 theme.text_dim, anchor="midright")
     y = axis.bottom + 3
     text(surface, theme, f"early -{limit:.0f} ms", (axis.left, y), AXIS_SIZE - 1, theme.text_dim)
     text(surface, theme, "0", (axis.centerx, y), AXIS_SIZE - 1, theme.text_dim, anchor="midtop")
@@ -164,7 +166,7 @@ def pairing_leans(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, rows
     area = frame(surface, theme, rect, "Who is ahead, per drum (mean gap, 95 %; green: full credit)",
                  SMALL_TITLE)
     p1, p2 = theme.player_colors
-    name_w, value_w = 100, 118
+    name_w, value_w = (100, 118) if area.width >= 360 else (70, 90)
     row_h = max(16, min(26, area.height // max(1, len(rows))))
     axis = pygame.Rect(area.left + name_w, area.top, area.width - name_w - value_w, row_h * len(rows))
     limit = _nice_limit([x for r in rows if r.interval for x in (r.interval.low, r.interval.high)],

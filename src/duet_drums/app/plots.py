@@ -14,7 +14,7 @@ import numpy as np
 import pygame
 
 from duet_drums.app.theme import RGB, Theme
-from duet_drums.app.widgets import text
+from duet_drums.app.widgets import fit, text
 from duet_drums.core.result import SectionSync
 from duet_drums.core.rules import Judgement, Rules
 
@@ -29,7 +29,8 @@ def frame(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, title: str,
     it for the x axis' labels)."""
     pygame.draw.rect(surface, theme.highway, rect, border_radius=4)
     pygame.draw.rect(surface, theme.panel_border, rect, width=1, border_radius=4)
-    text(surface, theme, title, (rect.left + 8, rect.top + 4), title_size, theme.text_dim)
+    shown = fit(theme, title, title_size, rect.width - 16)
+    text(surface, theme, shown, (rect.left + 8, rect.top + 4), title_size, theme.text_dim)
     top = title_size + 6
     return pygame.Rect(rect.left + 8, rect.top + top, rect.width - 16, rect.height - top - 18)
 

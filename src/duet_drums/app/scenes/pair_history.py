@@ -147,7 +147,8 @@ class PairHistoryScene(MenuScene):
         w.draw_background(surface, theme)
         width, height = surface.get_size()
         w.text(surface, theme, "Pair history", (20, 8), 34, theme.accent, bold=True)
-        self.menu.draw(surface, theme, pygame.Rect(20, 50, 560, 4 * 28), value_x=170)
+        menu_rect = pygame.Rect(20, 50, min(560, width * 45 // 100), 4 * 28)
+        self.menu.draw(surface, theme, menu_rect, value_x=150)
         hint = "Up/Down: row   Left/Right: change   Enter: select   Esc: back"
         prog = self.progress
         if self.error or prog is None or not len(prog):
@@ -157,10 +158,12 @@ class PairHistoryScene(MenuScene):
                          theme.bad if self.error else theme.text)
             w.hint_bar(surface, theme, hint)
             return
-        w.text(surface, theme, w.fit(theme, self.summary(), 20, width - 630), (610, 56), 20, theme.text)
-        w.text(surface, theme, w.fit(theme, self.lean_summary(), 20, width - 630), (610, 84), 20, theme.text)
-        w.text(surface, theme, "Each column is a song, oldest left; shaded bands are sittings.",
-               (610, 120), 16, theme.text_dim)
+        x = menu_rect.right + 30
+        room = width - x - 20
+        w.text(surface, theme, w.fit(theme, self.summary(), 20, room), (x, 56), 20, theme.text)
+        w.text(surface, theme, w.fit(theme, self.lean_summary(), 20, room), (x, 84), 20, theme.text)
+        how = "Each column is a song, oldest left; shaded bands are sittings."
+        w.text(surface, theme, w.fit(theme, how, 16, room), (x, 120), 16, theme.text_dim)
         self._charts(surface, prog, pygame.Rect(20, 170, width - 40, height - 170 - 40))
         w.hint_bar(surface, theme, hint)
 
