@@ -4,9 +4,8 @@
 
 Starts a private Xvfb (1280x720) and runs the game in a child process on it (SDL's x11
 driver), in fixed time steps so every run gives the same pictures (but for the history's
-dates, counted back from today). Each picture is the
-window's own surface, saved by `pygame.image.save` from the App's `after_frame` hook
-(no ImageMagick needed).
+dates, counted back from today). Each picture is the window's own surface, saved by
+`pygame.image.save` from the App's `after_frame` hook (no ImageMagick needed).
 
 The players are a simulated pair whose truth is known (`core.ensemble`), so the coach
 has something real to say: Ann (P1) keeps time against the click; Ben (P2) plays his
