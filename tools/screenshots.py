@@ -11,14 +11,12 @@ AI partner, so the play screenshot shows both highways busy.
 
 from __future__ import annotations
 
-import argparse
-import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from xvfb_child import screenshot_main
+
 SIZE = (1280, 720)
 PLAY_AT_S = 121.0  # mid-song: the chorus of "Golden", both parts busy
 
@@ -86,25 +84,7 @@ def _child(out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    out = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    if args.child:
-        return _child(out)
-    sys.path.insert(0, str(ROOT))
-    from tests.support.xvfb import running_xvfb
-
-    with running_xvfb(f"{SIZE[0]}x{SIZE[1]}x24") as display, tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "DISPLAY": display, "SDL_VIDEODRIVER": "x11", "SDL_AUDIODRIVER": "dummy",
-               "PYGAME_HIDE_SUPPORT_PROMPT": "1",
-               # A clean profile: no personal settings or scores in the documentation.
-               "DUET_DRUMS_CONFIG_DIR": f"{home}/config", "DUET_DRUMS_DATA_DIR": f"{home}/data"}
-        proc = subprocess.run([sys.executable, __file__, "--child", "--out", str(out)], env=env,
-                              cwd=ROOT, timeout=300, check=False)
-    return proc.returncode
+    return screenshot_main(__file__, _child, __doc__, argv, SIZE, timeout_s=300)
 
 
 if __name__ == "__main__":

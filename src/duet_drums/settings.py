@@ -146,6 +146,10 @@ class Settings(_Model):
     fullscreen: bool = False
     # 0 = follow the display's refresh rate; a number caps frames per second.
     fps_limit: int = Field(default=0, ge=0, le=1000)
+    # When both players' hits are sounded by the game (two keyboards, or a keyboard and
+    # the AI partner), P2 plays on a second kit tuned up: identical sounds make a pair
+    # rush together, and neither can hear whose stroke was early.
+    distinct_hit_sounds: bool = True
 
 
 def config_dir() -> Path:

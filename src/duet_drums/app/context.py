@@ -172,4 +172,5 @@ class AppContext:
         if self._audio is not None:
             with contextlib.suppress(Exception):
                 self._audio.close()
+        self.runs.close()
         self.scores.close()

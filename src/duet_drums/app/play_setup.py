@@ -1,19 +1,25 @@
 """What a song is played with: the chart, each player's part, difficulty and input, the
-practice speed and loop. Song select builds it, the play scene runs it, results and
-practice hand it on; it lives outside the scenes because all of them share it.
+practice speed and loop, and the coach's drill if one runs. Song select builds it, the
+play scene runs it, results and practice hand it on; it lives outside the scenes because
+all of them share it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from duet_drums.app.catalog import ChartEntry
 from duet_drums.app.protocols import AudioEngineView
+from duet_drums.audio.samples import HitTone
 from duet_drums.audio.stems import StemMix
 from duet_drums.audio.track import BackingTrack
 from duet_drums.core.chart import DIFFICULTIES
+from duet_drums.core.drills import QuietCount, SwapLead
 from duet_drums.settings import InputKind, LibrarySettings, PlayerSettings
+
+DrillKind = Literal["quiet_count", "swap_lead"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,24 @@ class PlayerChoice:
 
 
 @dataclass(frozen=True)
+class PlayDrill:
+    """A drill beyond looping a section: `kind` with its options (the quiet count's
+    bars on and off; how often the swap-the-lead bot changes role). `problem` is what the
+    coach named, shown while the drill runs."""
+
+    kind: DrillKind
+    quiet: QuietCount = field(default_factory=QuietCount)
+    swap: SwapLead = field(default_factory=SwapLead)
+    problem: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind == "quiet_count":
+            return f"Quiet count ({self.quiet.label})"
+        return f"Swap the lead ({self.swap.label})"
+
+
+@dataclass(frozen=True)
 class PlaySetup:
     entry: ChartEntry
     players: tuple[PlayerChoice, PlayerChoice]
@@ -54,16 +78,37 @@ class PlaySetup:
     practice: bool = False
     # A community song's decoded stems (at speed 1); None: the chart's own backing.
     stems: StemMix | None = field(default=None, compare=False, repr=False)
+    drill: PlayDrill | None = None
 
     @property
     def is_practice(self) -> bool:
-        return self.practice or self.speed < 1.0 or self.loop_section is not None
+        return self.practice or self.speed < 1.0 or self.loop_section is not None or self.drill is not None
 
     @property
     def ranked(self) -> bool:
-        """Whether the run goes into the high-score tables: not a looped section, and not
-        two bots (a high-score table is for people)."""
-        return self.loop_section is None and not all(c.is_ai for c in self.players)
+        """Whether the run goes into the high-score tables: not a looped section, not a
+        drill (a silent click or a bot that leads is another game), and not two bots (a
+        high-score table is for people)."""
+        return (self.loop_section is None and self.drill is None
+                and not all(c.is_ai for c in self.players))
+
+    @property
+    def human_pair(self) -> tuple[str, str] | None:
+        """The two names a pair's coaching history is kept under: two people (no AI
+        partner) with two different names, in a real song (not practice)."""
+        p1, p2 = self.players
+        if self.is_practice or p1.is_ai or p2.is_ai or not p1.name or not p2.name or p1.name == p2.name:
+            return None
+        return p1.name, p2.name
+
+
+def hit_tones(setup: PlaySetup, distinct: bool) -> tuple[HitTone, HitTone]:
+    """The kit each player's hits sound on: P2 on the tuned-up kit when `distinct` (the
+    setting) and both players' hits are sounded by the game (keyboards, the AI partner).
+    A kit player hears their own kit, which already sounds like nobody else's."""
+    if distinct and all(c.sounds for c in setup.players):
+        return "standard", "tuned_up"
+    return "standard", "standard"
 
 
 # Silence before a community song's first beat: the play screen's own minimum lead-in, so
@@ -87,12 +132,15 @@ def stem_backing(setup: PlaySetup, library: LibrarySettings, speed: float) -> tu
 
 
 def backing_for_setup(engine: AudioEngineView, setup: PlaySetup, library: LibrarySettings,
-                      speed: float) -> tuple[BackingTrack, str | None]:
+                      speed: float, quiet: tuple[tuple[float, float], ...] = ()
+                      ) -> tuple[BackingTrack, str | None]:
     """What plays under the song: a community song's stems when they decoded, else the
-    chart's own audio file or the synthesized backing (`engine.backing_for`)."""
-    if setup.stems is not None and not setup.stems.empty:
+    chart's own audio file or the synthesized backing (`engine.backing_for`). A quiet
+    count (`quiet`: spans whose click drops out) always plays the synthesized backing: a
+    recording has no click to drop."""
+    if setup.stems is not None and not setup.stems.empty and not quiet:
         return stem_backing(setup, library, speed)
-    return engine.backing_for(setup.entry.chart, setup.entry.path, speed)
+    return engine.backing_for(setup.entry.chart, setup.entry.path, speed, quiet=quiet)
 
 
 def partner_difficulty(lead: str, available: Sequence[str] = DIFFICULTIES) -> str:
@@ -118,13 +166,14 @@ def who_practises(setup: PlaySetup) -> str:
     return WHO_PRACTISES[0]
 
 
-def practice_setup(base: PlaySetup, who: str, speed: float, section: str | None) -> PlaySetup:
+def practice_setup(base: PlaySetup, who: str, speed: float, section: str | None,
+                   drill: PlayDrill | None = None) -> PlaySetup:
     """`base` as a practice run: the AI takes the part of whoever is not practising (a
     player who was the AI and now practises gets the keyboard), at `speed`, looping
-    `section` (None: the whole song)."""
+    `section` (None: the whole song), with `drill` if any."""
     p1, p2 = base.players
     if who == WHO_PRACTISES[1]:
         p1, p2 = (replace(p1, input="keyboard") if p1.is_ai else p1), replace(p2, input="ai")
     elif who == WHO_PRACTISES[2]:
         p1, p2 = replace(p1, input="ai"), (replace(p2, input="keyboard") if p2.is_ai else p2)
-    return replace(base, players=(p1, p2), speed=speed, practice=True, loop_section=section)
+    return replace(base, players=(p1, p2), speed=speed, practice=True, loop_section=section, drill=drill)

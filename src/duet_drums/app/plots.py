@@ -14,7 +14,7 @@ import numpy as np
 import pygame
 
 from duet_drums.app.theme import RGB, Theme
-from duet_drums.app.widgets import text
+from duet_drums.app.widgets import fit, text
 from duet_drums.core.result import SectionSync
 from duet_drums.core.rules import Judgement, Rules
 
@@ -23,12 +23,16 @@ AXIS_SIZE = 14
 ROLLING_UNISONS = 8
 
 
-def _frame(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, title: str) -> pygame.Rect:
-    """Background, border and title; returns the inner plotting area."""
+def frame(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, title: str,
+          title_size: int = TITLE_SIZE) -> pygame.Rect:
+    """Background, border and title; returns the inner plotting area (room left below
+    it for the x axis' labels)."""
     pygame.draw.rect(surface, theme.highway, rect, border_radius=4)
     pygame.draw.rect(surface, theme.panel_border, rect, width=1, border_radius=4)
-    text(surface, theme, title, (rect.left + 8, rect.top + 4), TITLE_SIZE, theme.text_dim)
-    return pygame.Rect(rect.left + 8, rect.top + 24, rect.width - 16, rect.height - 24 - 18)
+    shown = fit(theme, title, title_size, rect.width - 16)
+    text(surface, theme, shown, (rect.left + 8, rect.top + 4), title_size, theme.text_dim)
+    top = title_size + 6
+    return pygame.Rect(rect.left + 8, rect.top + top, rect.width - 16, rect.height - top - 18)
 
 
 def _band_color(theme: Theme, err_ms: float, rules: Rules) -> RGB:
@@ -46,7 +50,7 @@ def error_histogram(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
                     errors_ms: Sequence[float], rules: Rules, bin_ms: float = 5.0) -> None:
     """How far from the note each hit landed: a narrow peak at 0 is a steady player; a
     peak left of centre is a player who rushes."""
-    area = _frame(surface, theme, rect, "Timing errors")
+    area = frame(surface, theme, rect, "Timing errors")
     limit = rules.miss * 1000.0
     edges = np.arange(-limit, limit + bin_ms, bin_ms)
     counts, _ = np.histogram(np.clip(np.asarray(errors_ms, dtype=float), -limit, limit), bins=edges)
@@ -81,7 +85,7 @@ def error_over_song(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
                     rules: Rules) -> None:
     """Timing error of every note against song time: drift (rushing in the chorus,
     dragging in the fill) shows up as a slope; misses are red marks along the bottom."""
-    area = _frame(surface, theme, rect, "Timing over the song")
+    area = frame(surface, theme, rect, "Timing over the song")
     limit = rules.miss * 1000.0
     mid = area.centery
     half = area.height / 2 - 3
@@ -127,7 +131,7 @@ def sync_over_song(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
     """How together the pair played, along the song: the line is the rolling sync %, the
     dots each unison's asynchrony (above the centre = P2 ahead, below = P1 ahead), red
     marks unisons someone missed."""
-    area = _frame(surface, theme, rect, f"Sync over the song (line: last {ROLLING_UNISONS} unisons)")
+    area = frame(surface, theme, rect, f"Sync over the song (line: last {ROLLING_UNISONS} unisons)")
     span = max(duration, 1e-6)
 
     def x_of(t: float) -> int:
@@ -187,7 +191,7 @@ def _fit(theme: Theme, label: str, size: int, width: int) -> str:
 def section_bars(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
                  sections: Sequence[SectionSync], weakest: str | None) -> None:
     """Sync % per section, the weakest one marked: where to practise together."""
-    area = _frame(surface, theme, rect, "Sync per section")
+    area = frame(surface, theme, rect, "Sync per section")
     shown = [s for s in sections if s.unisons > 0] or list(sections)
     if not shown:
         text(surface, theme, "no sections", area.center, 20, theme.text_dim, anchor="center")

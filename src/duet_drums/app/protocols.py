@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Protocol
 
+from duet_drums.audio.samples import HitTone
 from duet_drums.audio.track import BackingTrack
 from duet_drums.core.chart import Chart
 from duet_drums.core.kit import Piece
@@ -44,10 +45,12 @@ class AudioEngineView(Protocol):
 
     def set_calibration(self, calibration: Calibration) -> None: ...
 
-    def render_backing(self, chart: Chart, speed: float = 1.0) -> BackingTrack: ...
+    def render_backing(self, chart: Chart, speed: float = 1.0,
+                       quiet: tuple[tuple[float, float], ...] = ()) -> BackingTrack: ...
 
     def backing_for(self, chart: Chart, chart_path: str | os.PathLike[str] | None,
-                    speed: float = 1.0) -> tuple[BackingTrack, str | None]: ...
+                    speed: float = 1.0, quiet: tuple[tuple[float, float], ...] = ()
+                    ) -> tuple[BackingTrack, str | None]: ...
 
     def load_song(self, track: BackingTrack) -> None: ...
 
@@ -62,7 +65,7 @@ class AudioEngineView(Protocol):
     def seek(self, song_time: float) -> None: ...
 
     def play_hit(self, piece: Piece, velocity: int | None, player: int,
-                 stamp_ns: int | None = None) -> None: ...
+                 stamp_ns: int | None = None, tone: HitTone = "standard") -> None: ...
 
 
 class MidiControl(Protocol):

@@ -13,6 +13,7 @@ from duet_drums.app.scenes.keybind import KeybindScene
 from duet_drums.app.scenes.keytest import KeyTestScene
 from duet_drums.app.scenes.load_song import LoadSongScene
 from duet_drums.app.scenes.midi_setup import MidiSetupScene
+from duet_drums.app.scenes.pair_history import PairHistoryScene
 from duet_drums.app.scenes.pause import PauseScene
 from duet_drums.app.scenes.play import PlayScene
 from duet_drums.app.scenes.practice import PracticeScene
@@ -41,4 +42,5 @@ def default_registry() -> SceneRegistry:
         .add(r.LoadSong, LoadSongScene)
         .add(r.SongFolders, SongFoldersScene)
         .add(r.SkippedSongs, SkippedSongsScene)
+        .add(r.PairHistory, PairHistoryScene)
     )

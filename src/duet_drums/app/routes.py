@@ -16,7 +16,8 @@ from typing import Protocol
 
 from duet_drums.app.catalog import ChartEntry
 from duet_drums.app.play_setup import PlayerChoice, PlaySetup
-from duet_drums.app.run_records import SaveReport
+from duet_drums.app.run_records import CoachOutcome, SaveReport
+from duet_drums.core.drills import DrillOffer
 from duet_drums.core.result import Result
 from duet_drums.core.rules import Rules
 
@@ -45,21 +46,34 @@ class Play(Route):
 
 @dataclass(frozen=True)
 class Results(Route):
-    """A finished song: its Result, the rules it was scored under, and what saving it
-    did (saved before this opens)."""
+    """A finished song: its Result, the rules it was scored under, what saving it did
+    (saved before this opens) and the duo coach's report with its drills (None when the
+    coach could not run)."""
 
     setup: PlaySetup
     result: Result
     rules: Rules
     report: SaveReport
+    coach: CoachOutcome | None = None
 
 
 @dataclass(frozen=True)
 class Practice(Route):
-    """Practice setup for `setup`'s song; `section` preselects a loop (from results)."""
+    """Practice setup for `setup`'s song; `section` preselects a loop (from results),
+    `offer` a coach's drill (its section, speed, drill and who practises)."""
 
     setup: PlaySetup
     section: str | None = None
+    offer: DrillOffer | None = None
+
+
+@dataclass(frozen=True)
+class PairHistory(Route):
+    """A pair's progress over the songs they played together; `names` preselects the
+    pair (P1, P2 as the caller names them), `chart_id` one song (None: all songs)."""
+
+    names: tuple[str, str] | None = None
+    chart_id: str | None = None
 
 
 class PausedSong(Protocol):

@@ -10,6 +10,12 @@ All numbers come from the engine's `SyncState` (running asynchrony in ms, leader
 percent, duet bonus); the meter only scales them to pixels. The gauge's zones follow the
 session's sync thresholds (full credit / no credit), so a stricter setting shows a
 narrower green zone.
+
+Under the percentage, the live coach (`core.coach_live.LiveReading`) adds what the
+needle cannot say: who has *really* been ahead over the last unisons (only once it is
+beyond noise) and whether the pair is rushing or dragging against the click together.
+Both lines stay empty until their statistic is significant, so they never flicker on a
+stray stroke.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ import math
 import pygame
 
 from duet_drums.app.theme import RGB, Theme
+from duet_drums.app.widgets import fit
+from duet_drums.core.coach_live import LEAD_WINDOW, LiveReading
 from duet_drums.core.rules import Rules
 from duet_drums.core.sync import SyncState
 
@@ -138,6 +146,30 @@ class SyncMeter:
             self.bonus.set_alpha(round(190 + 65 * pulse))
             surface.blit(self.bonus, self.bonus.get_rect(center=self.bonus_rect.center))
             self.bonus.set_alpha(None)
+
+    def coach_lines(self, reading: LiveReading) -> list[tuple[str, RGB]]:
+        """The live coach's lines (text, colour): the steady leader, then the tempo."""
+        th = self.theme
+        out: list[tuple[str, RGB]] = []
+        if reading.leader and reading.lead_ms is not None:
+            side = 1 if reading.lead_ms > 0 else 0
+            out.append((f"{reading.leader} ahead lately ({abs(reading.lead_ms):.0f} ms)", self.colors[side]))
+        elif reading.unisons >= LEAD_WINDOW:
+            out.append(("nobody ahead lately", th.text_dim))
+        if reading.tempo and reading.tempo_bpm is not None:
+            out.append((f"{reading.tempo.upper()} {reading.tempo_bpm:+.0f} BPM vs click", (240, 170, 60)))
+        return out
+
+    def draw_coach(self, surface: pygame.Surface, reading: LiveReading) -> None:
+        """The live coach's lines, between the percentage and the trail."""
+        s = self.s
+        size = round(15 * s)
+        y = self.rect.y + round(110 * s)
+        width = self.rect.w - round(12 * s)
+        for line, color in self.coach_lines(reading):
+            lab = self.theme.label(fit(self.theme, line, size, width), size, color, bold=True)
+            surface.blit(lab, lab.get_rect(midtop=(self.rect.centerx, y)))
+            y += round(18 * s)
 
     def _draw_trail(self, surface: pygame.Surface, sync: SyncState) -> None:
         recent = sync.asynchronies[-TRAIL:]

@@ -11,9 +11,10 @@ the engine's). Three transports share one small interface:
   `play --headless` use it so a whole song runs in a fraction of a second and gives the
   same result on every run.
 
-Every transport counts the hits it was asked to sound, per player (`hits_sounded`):
-the stepped and wall transports have no mixer to listen to, and "a kit player's hits
-make no sound, a keyboard player's do" must be checkable on all three.
+Every transport counts the hits it was asked to sound, per player (`hits_sounded`), and
+the kits they were sounded on (`tones_sounded`): the stepped and wall transports have no
+mixer to listen to, and "a kit player's hits make no sound, a keyboard player's do" and
+"P2 sounds on another kit than P1" must be checkable on all three.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ import time
 from typing import Protocol
 
 from duet_drums.app.protocols import AudioEngineView
+from duet_drums.audio.samples import HitTone
 from duet_drums.core.kit import Piece
 
 
 class Transport(Protocol):
     speed: float
     hits_sounded: list[int]  # play_hit calls so far, per player (P1, P2)
+    tones_sounded: tuple[set[HitTone], set[HitTone]]  # the kits each player's hits used
 
     def start(self, at: float) -> None: ...
     def pause(self) -> None: ...
@@ -38,7 +41,7 @@ class Transport(Protocol):
     def now(self) -> float: ...
     def song_time_at(self, stamp_ns: int) -> float: ...
     def play_hit(self, piece: Piece, velocity: int | None, player: int,
-                 stamp_ns: int | None = None) -> None: ...
+                 stamp_ns: int | None = None, tone: HitTone = "standard") -> None: ...
 
 
 class SteppedTransport:
@@ -51,6 +54,7 @@ class SteppedTransport:
     def __init__(self, speed: float = 1.0):
         self.speed = speed
         self.hits_sounded = [0, 0]
+        self.tones_sounded: tuple[set[HitTone], set[HitTone]] = (set(), set())
         self._t = 0.0
         self.paused = True
 
@@ -80,8 +84,10 @@ class SteppedTransport:
     def song_time_at(self, stamp_ns: int) -> float:
         return self._t
 
-    def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
+    def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None,
+                 tone: HitTone = "standard") -> None:
         self.hits_sounded[player] += 1  # nothing to sound: only counted
+        self.tones_sounded[player].add(tone)
 
 
 class WallTransport:
@@ -90,6 +96,7 @@ class WallTransport:
     def __init__(self, speed: float = 1.0):
         self.speed = speed
         self.hits_sounded = [0, 0]
+        self.tones_sounded: tuple[set[HitTone], set[HitTone]] = (set(), set())
         self._origin_ns = time.perf_counter_ns()
         self._origin_song = 0.0
         self._paused_at: float | None = 0.0
@@ -127,8 +134,10 @@ class WallTransport:
             return self._paused_at
         return self._origin_song + (stamp_ns - self._origin_ns) / 1e9 * self.speed
 
-    def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
+    def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None,
+                 tone: HitTone = "standard") -> None:
         self.hits_sounded[player] += 1  # nothing to sound: only counted
+        self.tones_sounded[player].add(tone)
 
 
 class AudioTransport:
@@ -138,6 +147,7 @@ class AudioTransport:
         self.engine = engine
         self.speed = speed
         self.hits_sounded = [0, 0]
+        self.tones_sounded: tuple[set[HitTone], set[HitTone]] = (set(), set())
 
     def start(self, at: float) -> None:
         # The backing track begins at its own start_time (the count-in); starting
@@ -168,6 +178,8 @@ class AudioTransport:
     def song_time_at(self, stamp_ns: int) -> float:
         return self.engine.clock.song_time_at(stamp_ns)
 
-    def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None) -> None:
+    def play_hit(self, piece: Piece, velocity: int | None, player: int, stamp_ns: int | None = None,
+                 tone: HitTone = "standard") -> None:
         self.hits_sounded[player] += 1
-        self.engine.play_hit(piece, velocity, player, stamp_ns)
+        self.tones_sounded[player].add(tone)
+        self.engine.play_hit(piece, velocity, player, stamp_ns, tone)

@@ -11,6 +11,10 @@ pre-rendered note per pitch, the pad is rendered at a quarter of the sample rate
 interpolated up (its partials stay far below that Nyquist), so a three-minute song renders
 in a fraction of a second. Results are cached by (chart hash, speed, options).
 
+The "quiet count" drill drops the click out for bars at a time (`quiet`: the song-time
+spans where it is silent; the count-in always plays): the bass and pad go on, so the
+pair still hears the song, but nobody hears the beat they must keep.
+
 Sound design: every event has a short attack ramp and a release fade so nothing clicks;
 the mix is scaled down only if its peak would exceed 0.98 (never clipped).
 """
@@ -27,6 +31,7 @@ import numpy.typing as npt
 
 from duet_drums.audio.track import BackingTrack
 from duet_drums.core.chart import Chart, chart_hash
+from duet_drums.core.drills import is_within
 from duet_drums.core.kit import KICKS
 from duet_drums.core.tempo import TempoMap
 
@@ -234,6 +239,7 @@ def render_backing(
     click_sounds: tuple[F32, F32] | None = None,
     lead_in: float = 0.5,
     tail: float = 2.0,
+    quiet: tuple[tuple[float, float], ...] = (),
 ) -> BackingTrack:
     """Render the backing of `chart` at `speed` (0.5..1.0 for practice; 1.0 = full speed).
 
@@ -241,6 +247,7 @@ def render_backing(
     (normal, accent) click samples at `sample_rate` (e.g. assets/samples/click*.wav);
     without them a click is synthesized. The track starts `lead_in` seconds before the
     count-in and ends `tail` seconds after the chart's last tick (song seconds).
+    `quiet`: [start, end) song-second spans in which no click sounds.
     """
     if not 0.1 <= speed <= 4.0:
         raise ValueError(f"speed {speed} out of range")
@@ -248,20 +255,31 @@ def render_backing(
     click = chart.metadata.backing.click if click is None else click
     sounds_key = None if click_sounds is None else tuple(hash(c.tobytes()) for c in click_sounds)
     key: tuple[object, ...] = (chart_hash(chart), sample_rate, round(speed, 6), click, volumes,
-                               lead_in, tail, sounds_key)
+                               lead_in, tail, sounds_key, tuple(quiet))
     hit = _CACHE.get(key)
     if hit is not None:
         _CACHE.move_to_end(key)
         return hit
-    track = _render(chart, sample_rate, speed, click, volumes, click_sounds, lead_in, tail)
+    track = _render(chart, sample_rate, speed, click, volumes, click_sounds, lead_in, tail, quiet)
     _CACHE[key] = track
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return track
 
 
+def audible_clicks(chart: Chart, tempo: TempoMap, quiet: tuple[tuple[float, float], ...] = ()
+                   ) -> list[tuple[float, bool]]:
+    """`click_events` without those inside a quiet span (the count-in, before 0, always
+    plays: it is how the pair knows the tempo to keep)."""
+    events = click_events(chart, tempo)
+    if not quiet:
+        return events
+    return [(s, acc) for s, acc in events if s < 0 or not is_within(quiet, s)]
+
+
 def _render(chart: Chart, sample_rate: int, speed: float, click: bool, volumes: BackingVolumes,
-            click_sounds: tuple[F32, F32] | None, lead_in: float, tail: float) -> BackingTrack:
+            click_sounds: tuple[F32, F32] | None, lead_in: float, tail: float,
+            quiet: tuple[tuple[float, float], ...]) -> BackingTrack:
     tempo = TempoMap.from_chart(chart)
     count_in = chart.metadata.backing.count_in_beats
     start_time = -(count_in * _first_beat_seconds(chart, tempo) if count_in else 0.0) - lead_in
@@ -276,7 +294,7 @@ def _render(chart: Chart, sample_rate: int, speed: float, click: bool, volumes: 
         normal, accent = click_sounds or (synth_click(sample_rate, False), synth_click(sample_rate, True))
         normal = normal * np.float32(volumes.click * 0.8)
         accent = accent * np.float32(volumes.click)
-        for s, acc in click_events(chart, tempo):
+        for s, acc in audible_clicks(chart, tempo, quiet):
             _add(mono, at(s), accent if acc else normal)
     if volumes.bass > 0:
         events = bass_events(chart, tempo)

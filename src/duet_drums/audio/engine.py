@@ -21,7 +21,7 @@ from duet_drums.audio.backing import BackingVolumes, render_backing
 from duet_drums.audio.clock import SongClock
 from duet_drums.audio.device import AudioOpenError, OutputDevice, SdlOutput, SilentFeeder
 from duet_drums.audio.mixer import F32, Gains, Mixer, make_voice
-from duet_drums.audio.samples import SampleBank, velocity_gain
+from duet_drums.audio.samples import HitTone, SampleBank, velocity_gain
 from duet_drums.audio.track import BackingTrack
 from duet_drums.audio.userfile import UserAudioError, audio_path, load_user_track
 from duet_drums.core.chart import Chart
@@ -161,16 +161,23 @@ class AudioEngine:
         return self._frames
 
     # -- backing helpers ---------------------------------------------------------------------
-    def render_backing(self, chart: Chart, speed: float = 1.0) -> BackingTrack:
-        """The synthesized backing with our click samples and click volume."""
-        return render_backing(chart, self.sample_rate, speed,
+    def render_backing(self, chart: Chart, speed: float = 1.0,
+                       quiet: tuple[tuple[float, float], ...] = ()) -> BackingTrack:
+        """The synthesized backing with our click samples and click volume; `quiet`
+        spans (the quiet-count drill) have no click, and then the click is on even for
+        a chart that asks for none (the drill is about the click)."""
+        return render_backing(chart, self.sample_rate, speed, click=True if quiet else None,
                               volumes=BackingVolumes(click=self.settings.click_volume),
-                              click_sounds=self.bank.click_sounds())
+                              click_sounds=self.bank.click_sounds(), quiet=quiet)
 
     def backing_for(self, chart: Chart, chart_path: str | os.PathLike[str] | None,
-                    speed: float = 1.0) -> tuple[BackingTrack, str | None]:
+                    speed: float = 1.0, quiet: tuple[tuple[float, float], ...] = ()
+                    ) -> tuple[BackingTrack, str | None]:
         """The chart's own audio file if it names one and it loads, else the synthesized
-        backing; the second value is the message to show when the file failed."""
+        backing; the second value is the message to show when the file failed. A quiet
+        count always plays the synthesized backing: a recording has no click to drop."""
+        if quiet:
+            return self.render_backing(chart, speed, quiet), None
         if chart_path is not None and audio_path(chart, chart_path) is not None:
             try:
                 return load_user_track(chart, chart_path, self.sample_rate, speed), None
@@ -180,11 +187,11 @@ class AudioEngine:
 
     # -- hits ----------------------------------------------------------------------------------
     def play_hit(self, piece: Piece, velocity: int | None, player: int,
-                 stamp_ns: int | None = None) -> None:
-        """Sound a hit. It is placed one buffer after the instant it was played (`stamp_ns`,
-        default now) on the fitted device timeline: a constant latency instead of a
-        0..1 buffer jitter, and never later than the next buffer."""
-        sample = self.bank.get(Piece(piece))
+                 stamp_ns: int | None = None, tone: HitTone = "standard") -> None:
+        """Sound a hit on the `tone` kit. It is placed one buffer after the instant it
+        was played (`stamp_ns`, default now) on the fitted device timeline: a constant
+        latency instead of a 0..1 buffer jitter, and never later than the next buffer."""
+        sample = self.bank.get(Piece(piece), tone)
         if sample is None:
             return
         stamp = time.perf_counter_ns() if stamp_ns is None else stamp_ns

@@ -3,12 +3,19 @@
 Samples are kept as mono float32 at the device rate so the audio callback only adds
 slices (no conversion on the realtime path). A missing or broken sample file makes that
 piece silent with a warning, never a crash: the game stays playable.
+
+Two players on one set of samples sound like one drummer: partners who hear identical
+sounds rush together more (Wolf et al. 2019), and neither can tell whose stroke was
+early. So the bank also holds a second kit, every sample tuned up `TUNED_UP_SEMITONES`
+(resampled, so it is also a little shorter, like a smaller kit), which P2 plays on when
+both players' hits come from the game (`HitTone`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +36,18 @@ CHOKES: dict[Piece, frozenset[Piece]] = {
 }
 CHOKE_FADE_S = 0.012
 
+# The second kit: a major third up is heard at once as another drum, yet still a drum.
+TUNED_UP_SEMITONES = 4.0
+HitTone = Literal["standard", "tuned_up"]
+
+
+def tune_up(x: F32, semitones: float = TUNED_UP_SEMITONES) -> F32:
+    """`x` played faster by the pitch ratio of `semitones` (higher and shorter)."""
+    ratio = 2.0 ** (semitones / 12.0)
+    out = resample(x, ratio, 1.0)
+    out.flags.writeable = False
+    return out
+
 
 def velocity_gain(velocity: int | None) -> float:
     """MIDI velocity -> linear gain, (v/127)^1.7 with a floor.
@@ -45,6 +64,7 @@ def velocity_gain(velocity: int | None) -> float:
 class SampleBank:
     sample_rate: int
     pieces: dict[Piece, F32] = field(default_factory=dict)
+    tuned_up: dict[Piece, F32] = field(default_factory=dict)
     click: F32 | None = None
     click_accent: F32 | None = None
     warnings: list[str] = field(default_factory=list)
@@ -57,6 +77,7 @@ class SampleBank:
             x = bank._load_one(samples_dir / f"{piece.value}.wav")
             if x is not None:
                 bank.pieces[piece] = x
+                bank.tuned_up[piece] = tune_up(x)
         bank.click = bank._load_one(samples_dir / "click.wav")
         bank.click_accent = bank._load_one(samples_dir / "click_accent.wav")
         return bank
@@ -75,8 +96,8 @@ class SampleBank:
         out.flags.writeable = False
         return out
 
-    def get(self, piece: Piece) -> F32 | None:
-        return self.pieces.get(piece)
+    def get(self, piece: Piece, tone: HitTone = "standard") -> F32 | None:
+        return (self.tuned_up if tone == "tuned_up" else self.pieces).get(piece)
 
     def click_sounds(self) -> tuple[F32, F32] | None:
         """(normal, accent) for `render_backing`, when both files loaded."""

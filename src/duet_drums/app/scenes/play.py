@@ -13,7 +13,13 @@ loop is a fresh session; song time stays in chart seconds at every speed (the tr
 maps it).
 
 When the song ends the run is handed to the context's `RunRecords` (scores and replay
-saved once, there) and the results route carries what that did.
+saved once, the coach's report made, there) and the results route carries what that did.
+
+The coach's drills run here by their rules from core: the quiet count asks the audio
+engine for a backing whose click is silent in the dropped bars; swap the lead replaces
+the AI partner by a bot that follows the human, then leads, by phase (fed the engine's
+own events); the screen says which bars are quiet and who leads. `LiveCoach` reads the
+same events for the sync meter's live lines (who leads lately, rushing or dragging).
 """
 
 from __future__ import annotations
@@ -26,15 +32,19 @@ import pygame
 
 from duet_drums.app import widgets as w
 from duet_drums.app.clock_log import ClockLog
-from duet_drums.app.play_setup import backing_for_setup
+from duet_drums.app.play_setup import backing_for_setup, hit_tones
 from duet_drums.app.playfield import Playfield
 from duet_drums.app.routes import Pause, Play, Results
 from duet_drums.app.scenes.base import Scene
 from duet_drums.app.transport import AudioTransport, SteppedTransport, Transport, WallTransport
+from duet_drums.audio.track import BackingTrack
 from duet_drums.core.autoplay import AI_PARTNER_PROFILES, BotPlayer
+from duet_drums.core.coach_live import LiveCoach
+from duet_drums.core.drills import LeadPhase, is_within
 from duet_drums.core.events import Event
 from duet_drums.core.hits import Hit
-from duet_drums.core.practice import PracticeLoop
+from duet_drums.core.lead_bot import SwapLeadBot
+from duet_drums.core.practice import PracticeLoop, section_bounds
 from duet_drums.core.result import Result
 from duet_drums.core.rules import rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
@@ -46,6 +56,7 @@ from duet_drums.inputs.raw import RawHit
 if TYPE_CHECKING:
     from duet_drums.app.context import AppContext
     from duet_drums.app.navigator import Navigator
+    from duet_drums.app.protocols import AudioEngineView
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +98,8 @@ class PlayScene(Scene):
         if setup.loop_section is not None:
             self.loop = PracticeLoop.of(self.full_chart, setup.loop_section, self.tempo)
             self.chart = self.loop.chart
+        self.tones = hit_tones(setup, settings.distinct_hit_sounds)
+        self.quiet_spans, self.lead_phases = self._drill_rules()
         self.state = PlayState()
         self.warning: str | None = None
         self.result: Result | None = None
@@ -99,14 +112,34 @@ class PlayScene(Scene):
         self.song_time = self.start_time
 
     # -- construction --------------------------------------------------------------------
+    def _drill_rules(self) -> tuple[tuple[tuple[float, float], ...], tuple[LeadPhase, ...]]:
+        """(quiet spans, lead phases) of the setup's drill over what is played: the
+        looped section, or the whole song."""
+        drill = self.setup.drill
+        if drill is None:
+            return (), ()
+        start, end = 0, self.full_chart.last_tick()
+        if self.setup.loop_section is not None:
+            start, section_end = section_bounds(self.full_chart, self.setup.loop_section)
+            end = section_end if section_end is not None else end
+        if drill.kind == "quiet_count":
+            return drill.quiet.silent_spans(self.tempo, start, end), ()
+        sections = tuple(s.tick for s in self.full_chart.sections)
+        return (), drill.swap.phases(self.tempo, start, end, sections)
+
     def _new_session(self) -> None:
         players = [PlayerSetup(c.part, c.difficulty, c.layout, c.display_name) for c in self.setup.players]
         self.session = DuetSession(self.chart, players, self.rules, self.tempo)
-        self.bots: dict[int, BotPlayer] = {
-            p: BotPlayer(self.session.tracks[p], p, AI_PARTNER_PROFILES[p],
-                         seed=self.setup.seed + p + 17 * len(self.state.loops))
-            for p, c in enumerate(self.setup.players) if c.is_ai
-        }
+        self.live = LiveCoach(self.session)
+        self.bots: dict[int, BotPlayer | SwapLeadBot] = {}
+        for p, c in enumerate(self.setup.players):
+            if not c.is_ai:
+                continue
+            seed = self.setup.seed + p + 17 * len(self.state.loops)
+            if self.lead_phases:
+                self.bots[p] = SwapLeadBot(self.session.tracks[p], p, self.lead_phases, seed=seed)
+            else:
+                self.bots[p] = BotPlayer(self.session.tracks[p], p, AI_PARTNER_PROFILES[p], seed=seed)
         self.pending: list[Hit] = []
         self.playfield = Playfield(
             self.size, self.session, self.ctx.theme,
@@ -149,7 +182,7 @@ class PlayScene(Scene):
         if engine is None:
             return WallTransport(speed)
         try:
-            track, warning = backing_for_setup(engine, self.setup, self.ctx.settings.library, speed)
+            track, warning = self.backing(engine)
             self.warning = warning
             engine.load_song(track)
             return AudioTransport(engine, speed)
@@ -157,6 +190,12 @@ class PlayScene(Scene):
             log.exception("backing failed")
             self.warning = f"no backing audio ({exc})"
             return WallTransport(speed)
+
+    def backing(self, engine: AudioEngineView) -> tuple[BackingTrack, str | None]:
+        """What this run plays under the drums: the song's backing at the practice
+        speed, its click silent in the quiet count's dropped bars."""
+        return backing_for_setup(engine, self.setup, self.ctx.settings.library, self.setup.speed,
+                                 quiet=self.quiet_spans)
 
     # -- scene life cycle -----------------------------------------------------------------
     def enter(self) -> None:
@@ -219,7 +258,7 @@ class PlayScene(Scene):
         track = self.session.tracks[hit.player]
         self.playfield.on_hit_input(hit.player, track.layout.lane_of(hit.piece), hit.t)
         if self.setup.players[hit.player].sounds:
-            self.transport.play_hit(hit.piece, hit.velocity, hit.player, stamp_ns)
+            self.transport.play_hit(hit.piece, hit.velocity, hit.player, stamp_ns, self.tones[hit.player])
 
     # -- the frame --------------------------------------------------------------------------
     def update(self, dt: float) -> None:
@@ -242,6 +281,10 @@ class PlayScene(Scene):
         events += self.session.advance(t)
         if events:
             self.playfield.on_events(events, t)
+            self.live.feed(events)
+            for bot in self.bots.values():
+                if isinstance(bot, SwapLeadBot):
+                    bot.observe(events)
         if t >= self.end_time:
             self._complete()
 
@@ -256,14 +299,40 @@ class PlayScene(Scene):
             return
         self.result = result
         self.stop()
-        report = self.ctx.runs.finish(self.setup, self.session, result, self.ctx.settings.calibration)
-        self.nav.replace(Results(self.setup, result, self.rules, report))
+        run = self.ctx.runs.finish(self.setup, self.session, result, self.ctx.settings.calibration)
+        self.nav.replace(Results(self.setup, result, self.rules, run.report, run.coach))
+
+    # -- drills -----------------------------------------------------------------------------
+    def quiet_now(self) -> bool:
+        """Whether the click is silent at the current song time (the quiet count)."""
+        return bool(self.quiet_spans) and is_within(self.quiet_spans, self.song_time)
+
+    def drill_text(self) -> str:
+        """What the drill banner says now ("" when no drill runs)."""
+        drill = self.setup.drill
+        if drill is None:
+            return ""
+        if drill.kind == "quiet_count":
+            if self.quiet_now():
+                return "QUIET: the click is off, keep the count together"
+            return f"Quiet count - click on ({drill.quiet.label})"
+        humans = [c.display_name for c in self.setup.players if not c.is_ai]
+        who = humans[0] if len(humans) == 1 else "you"
+        bot = next(iter(self.bots.values()), None)
+        role = bot.role_at(self.song_time) if isinstance(bot, SwapLeadBot) else "follow"
+        if role == "follow":
+            return f"{who.upper()} LEADS: the bot follows you ({drill.swap.label})"
+        return f"BOT LEADS: {who}, follow it ({drill.swap.label})"
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         self.playfield.draw(surface, self.song_time)
+        self.playfield.sync_meter.draw_coach(surface, self.live.reading)
         theme = self.ctx.theme
         rects = self.playfield.rects()
+        banner = self.drill_text()
+        if banner:
+            self._draw_banner(surface, banner, rects["top_bar"])
         for p in (0, 1):
             port = self.state.kit_unplugged[p]
             if port:
@@ -282,3 +351,19 @@ class PlayScene(Scene):
                    theme.accent, anchor="center")
         if self.warning:
             w.text(surface, theme, self.warning, (12, surface.get_height() - 22), 16, theme.bad)
+
+    def _draw_banner(self, surface: pygame.Surface, message: str, top_bar: pygame.Rect) -> None:
+        """The drill's state, in the top bar under the section name (both players glance
+        there for the section anyway; the highways and the sync meter stay clear)."""
+        theme = self.ctx.theme
+        scale = self.playfield.layout.scale
+        loud = message.startswith(("QUIET", "BOT LEADS"))
+        color = theme.accent if loud else theme.good
+        size = max(11, round(15 * scale))
+        room = top_bar.width // 2
+        shown = w.fit(theme, message, size, room - round(24 * scale))
+        text_w = theme.font(size, bold=True).size(shown)[0]
+        box = pygame.Rect(0, 0, text_w + round(24 * scale), round(18 * scale))
+        box.midtop = (top_bar.centerx, top_bar.y + round(30 * scale))
+        w.panel(surface, theme, box, border=color, alpha=235)
+        w.text(surface, theme, shown, box.center, size, color, bold=True, anchor="center")

@@ -4,18 +4,30 @@ Everything shown comes from the engine's `Result` (the same object a replay re-s
 to) and from what saving it did (new best, previous best), which the route brings: the
 score was saved once, when the song completed (`run_records`), so opening or redrawing
 this screen never writes anything.
+
+Two pages, Tab between them: the scores, and the duo coach's panel. The coach page
+draws the coach's report (made with the save, carried by the route): its messages, each
+with the drill it offers as a button; per player accuracy, precision, unstable rate,
+each drum's lean and early/late counts and the tempo curve; for the pair, who is ahead
+on each drum pairing with its interval, the spread, who adapts to whom and the joint
+drift curve. A 1280x720 window has no room for both pages' plots at once, and the
+coach's needs its own: a plot a player can read beats four squeezed ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
 
+from duet_drums.app import coach_view as cv
 from duet_drums.app import plots
 from duet_drums.app import widgets as w
-from duet_drums.app.routes import Play, Practice, Results, SongSelect
+from duet_drums.app.coach_panel import CoachPage
+from duet_drums.app.routes import PairHistory, Play, Practice, Results, SongSelect
 from duet_drums.app.scenes.base import MenuScene
+from duet_drums.core.drills import DrillOffer
 from duet_drums.core.result import PlayerResult
 from duet_drums.core.rules import JUDGEMENT_ORDER, Rules
 
@@ -45,11 +57,21 @@ class ResultsScene(MenuScene):
         self.rules = route.rules
         self.saved = route.report.saved
         self.save_error = route.report.error
+        self.coach = route.coach
+        self.page = "score"
         items = [w.MenuItem("Continue", self.continue_), w.MenuItem("Retry", self.retry)]
+        if self.coach is not None:
+            n = len(self.coach.report.messages)
+            items.append(w.MenuItem(f"Coach: {n} tip{'s' * (n != 1)}" if n else "Coach", self.show_coach))
         weakest = result.sync.weakest_section
         if weakest:
             items.append(w.MenuItem(f"Practice this: {weakest}", self.practice_weakest))
-        self.menu = w.Menu(items, size=22, row_height=34)
+        self.score_menu = w.Menu(items, size=19, row_height=26)
+        self.coach_menu = w.Menu(self._coach_items(), size=18, row_height=30)
+        self.menu = self.score_menu
+        self.coach_page = None if self.coach is None else CoachPage(
+            ctx.theme, self.coach, self.coach_menu, self.rules, self.setup.entry.duration_s,
+            result.chart_title)
 
     # -- actions -------------------------------------------------------------------------
     def continue_(self) -> None:
@@ -63,6 +85,40 @@ class ResultsScene(MenuScene):
 
     def back(self) -> None:
         self.continue_()
+
+    def show_coach(self) -> None:
+        self.page, self.menu = "coach", self.coach_menu
+
+    def show_scores(self) -> None:
+        self.page, self.menu = "score", self.score_menu
+
+    def practise(self, offer: DrillOffer) -> None:
+        self.nav.replace(Practice(self.setup, section=offer.section, offer=offer))
+
+    def _practises(self, offer: DrillOffer) -> Callable[[], None]:
+        return lambda: self.practise(offer)
+
+    def pair_history(self) -> None:
+        pair = self.coach.pair if self.coach is not None else None
+        self.nav.push(PairHistory(names=pair, chart_id=None))
+
+    def _coach_items(self) -> list[w.MenuItem]:
+        """The coach page's buttons: each message's drill, then the pair's history."""
+        items: list[w.MenuItem] = []
+        if self.coach is not None:
+            for offer in self.coach.offers:
+                if offer is not None:
+                    items.append(w.MenuItem(offer.label, self._practises(offer)))
+        if self.coach is not None and self.coach.pair is not None:
+            items.append(w.MenuItem("Pair history", self.pair_history))
+        items += [w.MenuItem("Scores", self.show_scores), w.MenuItem("Continue", self.continue_)]
+        return items
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_TAB and self.coach is not None:
+            self.show_scores() if self.page == "coach" else self.show_coach()
+            return
+        super().handle_event(event)
 
     # -- what is shown -------------------------------------------------------------------
     def player_lines(self, p: int) -> list[str]:
@@ -84,8 +140,15 @@ class ResultsScene(MenuScene):
             lines.append(f"Practice this: {s.weakest_section}")
         return lines
 
+    def coach_lines(self) -> list[str]:
+        """The words of the coach page (tests compare them with the replay's report)."""
+        return cv.panel_text(self.coach) if self.coach is not None else []
+
     # -- drawing ----------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
+        if self.page == "coach" and self.coach_page is not None:
+            self.coach_page.draw(surface)
+            return
         theme = self.ctx.theme
         w.draw_background(surface, theme)
         width, height = surface.get_size()
@@ -102,7 +165,7 @@ class ResultsScene(MenuScene):
             self._draw_player(surface, pygame.Rect(20 + p * (col_w + 20), top, col_w, player_h), p)
         sync_top = top + player_h + 8
         self._draw_sync(surface, pygame.Rect(20, sync_top, width - 40, height - sync_top - 42))
-        hint = "Up/Down + Enter: choose   Esc: back to songs"
+        hint = "Up/Down + Enter: choose   " + ("Tab: coach   " if self.coach else "") + "Esc: back to songs"
         if self.save_error:
             hint = self.save_error
         w.hint_bar(surface, theme, hint)
@@ -150,7 +213,7 @@ class ResultsScene(MenuScene):
         w.text(surface, theme, lines[0], (x, y + 26), 40, theme.text, bold=True)
         for k, line in enumerate(lines[1:4]):
             w.text(surface, theme, line, (x, y + 72 + 22 * k), 18, theme.text_dim)
-        menu_rect = pygame.Rect(x - 6, y + 144, 290, rect.bottom - y - 150)
+        menu_rect = pygame.Rect(x - 6, y + 138, 290, rect.bottom - y - 142)
         self.menu.draw(surface, theme, menu_rect)
         left = rect.left + 310
         bars_w = 330

@@ -123,6 +123,9 @@ class SettingsScene(MenuScene):
             items.append(self._choice(f"Player {p + 1} hit sounds", pl, "hit_sounds", HIT_SOUNDS,
                                       _sounds_label))
         items += [
+            # P2 on a tuned-up kit when both players' hits come from the game (see settings.py).
+            self._choice("Distinct hit sounds", s, "distinct_hit_sounds", (True, False),
+                         lambda v: "on (P2 on a tuned-up kit)" if v else "off"),
             self._numeric("Note speed", s, "note_speed", NOTE_SPEEDS, lambda v: f"{v:g}x"),
             self._choice("Strictness", s, "strictness", STRICTNESS),
             self._choice("Lefty flip", s, "lefty_flip", (False, True), lambda v: "on" if v else "off"),

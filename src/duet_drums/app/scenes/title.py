@@ -1,4 +1,5 @@
-"""The title screen: the game's name, a short menu, and any warning worth reading first
+"""The title screen: the game's name, a short menu (play, the pairs' coaching history,
+settings, key test, calibration), and any warning worth reading first
 (a corrupt settings file that was set aside, broken charts, audio trouble)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
-from duet_drums.app.routes import Calibration, KeyTest, SettingsMenu, SongSelect, Title
+from duet_drums.app.routes import Calibration, KeyTest, PairHistory, SettingsMenu, SongSelect, Title
 from duet_drums.app.scenes.base import MenuScene
 
 if TYPE_CHECKING:
@@ -23,11 +24,12 @@ class TitleScene(MenuScene):
         self.time = 0.0
         self.menu = w.Menu([
             w.MenuItem("Play", self.opens(SongSelect())),
+            w.MenuItem("Pair history", self.opens(PairHistory())),
             w.MenuItem("Settings", self.opens(SettingsMenu())),
             w.MenuItem("Key test", self.opens(KeyTest())),
             w.MenuItem("Calibrate", self.opens(Calibration())),
             w.MenuItem("Quit", self.nav.quit),
-        ], size=34, row_height=54)
+        ], size=32, row_height=48)
 
     def back(self) -> None:
         self.nav.quit()
@@ -50,7 +52,7 @@ class TitleScene(MenuScene):
         w.text(surface, theme, "DUET DRUMS", (cx, 110), 96, theme.accent, bold=True, anchor="center")
         w.text(surface, theme, "two drummers, one groove - play together, score together",
                (cx, 172), 26, theme.text_dim, anchor="center")
-        menu_rect = pygame.Rect(cx - 170, 230, 340, 5 * 54)
+        menu_rect = pygame.Rect(cx - 170, 222, 340, len(self.menu.items) * 48)
         self.menu.draw(surface, theme, menu_rect)
         msgs = list(self.ctx.warnings)
         broken = len(self.ctx.catalog.broken)
