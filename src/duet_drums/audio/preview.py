@@ -137,14 +137,15 @@ def _render_part(mono: F32, chart: Chart, tempo: TempoMap, part: PreviewPart, ba
         _add(mono, at, voice)
 
 
-def _render_click(mono: F32, chart: Chart, tempo: TempoMap, bank: SampleBank, start_s: float, end_s: float,
+def _render_click(mono: F32, tempo: TempoMap, bank: SampleBank, start_s: float, end_s: float,
                   speed: float) -> None:
     rate = bank.sample_rate
     normal, accent = bank.click_sounds() or (synth_click(rate, False), synth_click(rate, True))
-    lo = max(0, math.floor(tempo.tick_at(start_s)))
+    ring_s = max(len(normal), len(accent)) / rate * speed  # a click from before still rings
+    lo = max(0, math.floor(tempo.tick_at(start_s - ring_s)))
     hi = max(lo, math.ceil(tempo.tick_at(end_s)))
     for line in tempo.grid(lo, hi):
-        if start_s <= line.seconds < end_s:
+        if start_s - ring_s <= line.seconds < end_s:
             _add(mono, round((line.seconds - start_s) * rate / speed),
                  accent if line.measure is not None else normal * np.float32(0.8))
 
@@ -186,7 +187,7 @@ def render_stretch(chart: Chart, bank: SampleBank, start_s: float, end_s: float,
         out[:, 1] += mono * np.float32(gains.drums * gr)
     if click and gains.click > 0:
         mono = np.zeros(n, np.float32)
-        _render_click(mono, chart, tempo, bank, start_s, end_s, speed)
+        _render_click(mono, tempo, bank, start_s, end_s, speed)
         out += (mono * np.float32(gains.click))[:, None]
     if audio is not None and gains.audio > 0:
         _render_audio(out, audio, start_s, speed, gains.audio)
