@@ -322,8 +322,10 @@ def test_save_is_atomic_and_clears_the_autosave(editor: EditorHarness) -> None:
     path = h.editor.s.path
     assert path is not None
     h.key(pygame.K_3)
-    h.step(1, dt=61.0)  # a minute later the unsaved edit is in the side file
     side = autosave.autosave_path(path, h.editor.data_dir)
+    h.step(1, dt=58.0)
+    assert not side.exists()  # not yet: autosave runs once a minute
+    h.step(1, dt=3.0)  # a minute after the last one the unsaved edit is in the side file
     assert keys_of(load_chart(side).notes("lead", "expert")) == [(0, "hihat")]
     assert load_chart(path).notes("lead", "expert") == []
     h.key(pygame.K_s, CTRL)

@@ -1,13 +1,16 @@
 """`--report`: one JSON line per thing the editor did, on stdout.
 
 For scripts and tests that drive the real window from outside (xdotool): they cannot
-see the screen, so the editor says what it did ("placed", "saved", "autosaved", "recovery
-offered") and where its lanes are. Off by default; costs nothing when off.
+see the screen, so the editor says what it did ("action", "saved", "autosaved",
+"recovery-offered") and where its lanes are ("ready"). Each line carries `t`, the
+system's monotonic clock, which another process on the machine reads the same way.
+Off by default; costs nothing when off.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 PREFIX = "EDITOR"
@@ -19,7 +22,8 @@ class Reporter:
 
     def __call__(self, event: str, **data: Any) -> None:
         if self.enabled:
-            print(PREFIX, json.dumps({"event": event, **data}, default=str), flush=True)
+            line = json.dumps({"event": event, "t": time.monotonic(), **data}, default=str)
+            print(PREFIX, line, flush=True)
 
 
 def parse(line: str) -> dict[str, Any] | None:

@@ -257,6 +257,9 @@ class EditorScene(Scene):
 
     # -- life cycle --------------------------------------------------------------------------------
     def enter(self) -> None:
+        if not self._ready:  # the window has its size now (the App resizes before entering)
+            self._ready = True
+            self.report("ready", **self.geometry())
         self._open_later()
 
     def leave(self) -> None:
@@ -414,9 +417,6 @@ class EditorScene(Scene):
         if caption != self._caption:
             self._caption = caption
             pygame.display.set_caption(caption)
-        if not self._ready:
-            self._ready = True
-            self.report("ready", **self.geometry())
         state = (self.s.message, self.s.history.depth, id(self.s.chart), self.s.cursor)
         if state != self._reported:
             self._reported = state
