@@ -30,6 +30,9 @@ from duet_drums.editor.window.timeline import SELECTED, UNISON, TimelinePainter,
 
 TABS: tuple[tuple[str, str], ...] = (("keys", "Keys F1"), ("problems", "Problems F2"), ("duet", "Duet F3"),
                                      ("sections", "Sections F4"))
+CHECKS = ("Checked: what the game refuses to load; 2x kick below expert; three or more hand gems at "
+          "once; two notes of one lane 15 ms or less apart; a time signature off a bar line; a difficulty "
+          "identical to the one above; a partner part with no unisons; easy and medium playability.")
 TAB_H = 30
 ROW_H = 22
 LEGEND_H = 58
@@ -226,7 +229,8 @@ class SidePanel:
             return
         problems = analysis.problems
         errors = sum(p.level == "error" for p in problems)
-        head = (f"{len(problems)} problems ({errors} errors)" if problems else "No problems found")
+        head = (f"{len(problems)} problem{'s' * (len(problems) != 1)} ({errors} error{'s' * (errors != 1)})"
+                if problems else "No problems found")
         w.text(surface, theme, head + ("" if fresh else "  (checking the latest edit...)"), body.topleft, 18,
                theme.text if problems else theme.good, bold=True)
         w.text(surface, theme, "Click a problem (or press J) to jump to it.", (body.x, body.y + 24), 15,
@@ -236,10 +240,13 @@ class SidePanel:
             where = [x for x in (p.part, p.difficulty) if x]
             if p.tick is not None:
                 bar, beat = bar_beat(tempo, p.tick)
-                where.append(f"bar {bar}.{beat}")
+                where.append(f"bar {bar} beat {beat}")
             lines.append((f"{' '.join(where) or 'chart'}: {p.message}",
                           theme.bad if p.level == "error" else theme.accent))
-        self._rows(surface, body, lines, body.y + 50, self.current.get("problems"))
+        explain = pygame.Rect(body.x, body.bottom - 64, body.w, 64)
+        self._rows(surface, pygame.Rect(body.x, body.y, body.w, explain.top - body.y - 8), lines, body.y + 50,
+                   self.current.get("problems"))
+        w.text_block(surface, theme, CHECKS, explain, 15, theme.text_dim, max_lines=4)
 
     def _sections(self, surface: pygame.Surface, body: pygame.Rect, chart: Chart, tempo: TempoMap,
                   view_t: float) -> None:

@@ -124,8 +124,9 @@ class TimelinePainter:
                        theme.text_dim, anchor="midtop")
         self._grid(surface, lay, view, st)
         self._markers(surface, lay, view, st)
+        self._cursor(surface, lay, view, st)  # under the notes: a gem on the cursor stays readable
         self._part_notes(surface, lay, view, st)
-        self._cursor(surface, lay, view, st)
+        self._overlays(surface, lay, view, st)
         surface.set_clip(clip)
         self._headers(surface, lay, st)
 
@@ -268,8 +269,11 @@ class TimelinePainter:
             if ghost_part:
                 continue
             tag = TAGS.get(n.piece)
-            if tag:
-                w.text(surface, theme, tag, rect.center, 13, (15, 15, 20), bold=True, anchor="center")
+            if tag:  # a small dark label on the gem's lower edge
+                label = theme.label(tag, 13, (240, 240, 245), bold=True)
+                pill = label.get_rect(center=(rect.centerx, rect.bottom - 3)).inflate(6, 0)
+                pygame.draw.rect(surface, (20, 20, 28), pill, border_radius=4)
+                surface.blit(label, label.get_rect(center=pill.center))
             if (n.tick, n.piece) in st.selection:
                 pygame.draw.rect(surface, SELECTED, rect.inflate(6, 6), width=3, border_radius=5)
 
@@ -280,6 +284,11 @@ class TimelinePainter:
         surface.fill(theme.accent, (x0, y - 1, lay.ghost.right - x0, 3))
         pygame.draw.polygon(surface, theme.accent, [(lay.lanes.x - 12, y - 8), (lay.lanes.x - 1, y),
                                                     (lay.lanes.x - 12, y + 8)])
+
+    def _overlays(self, surface: pygame.Surface, lay: EditorLayout, view: TimeView,
+                  st: TimelineState) -> None:
+        """Over the notes: the playback line, the selection box, a beat being dragged."""
+        theme = self.theme
         if st.now is not None:
             yp = round(view.y_of(st.now))
             surface.fill(theme.good, (lay.wave.x, yp - 1, lay.ghost.right - lay.wave.x, 3))

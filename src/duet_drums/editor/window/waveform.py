@@ -59,7 +59,7 @@ def draw_waveform(surface: pygame.Surface, rect: pygame.Rect, envelope: Envelope
     peaks = envelope.rows(view, rect.top, rect.bottom)
     half = rect.w / 2 - 3
     cx = rect.centerx
-    widths = np.minimum(1.0, np.sqrt(peaks)) * half  # sqrt: quiet passages stay visible
+    widths = np.minimum(1.0, peaks) * half  # linear: a drum hit stands out from the ringing after it
     for i, wpx in enumerate(widths.tolist()):
         if wpx >= 0.5:
             y = rect.top + i
