@@ -419,6 +419,8 @@ def test_edit_refuses_a_broken_chart_and_a_bad_interval(tmp_path: Path,
     assert str(bad) in capsys.readouterr().err
     assert cli_main(["edit", "--autosave-interval", "0"]) == 1
     assert "--autosave-interval" in capsys.readouterr().err
+    assert cli_main(["--autosave-interval", "-1"]) == 1  # no command: the window's options
+    assert "--autosave-interval" in capsys.readouterr().err
 
 
 # -- playback and record ----------------------------------------------------------------------------
@@ -481,3 +483,75 @@ def test_a_keyboard_take_is_quantized_into_the_part_as_one_undoable_edit(
         assert h.editor.s.message == "take discarded"
     finally:
         h.close()
+
+
+def test_open_and_save_as_through_their_forms(editor: EditorHarness, tmp_path: Path) -> None:
+    h = editor
+    other = tmp_path / "other.json"
+    save_chart(chart_with([n(0, "ride")], partner=[]), other)
+    h.key(pygame.K_2)  # an unsaved edit: opening asks first
+    h.key(pygame.K_o, CTRL)
+    choice = h.top
+    assert isinstance(choice, ChoiceScene) and choice.route.title == "Unsaved changes"
+    h.key(pygame.K_RIGHT)
+    h.key(pygame.K_RETURN)  # Don't save
+    form = h.top
+    assert isinstance(form, FormScene) and "other.json" in form.route.note
+    h.type("nothing.json")
+    h.key(pygame.K_RETURN)
+    assert "no such chart file" in form.error
+    h.clear_field()
+    h.type("other.json")
+    h.key(pygame.K_RETURN)
+    assert h.editor.s.path == other and lead(h) == [(0, "ride")]
+    assert load_chart(tmp_path / "song.json").notes("lead", "expert") == []  # not saved
+    h.key(pygame.K_s, CTRL | SHIFT)
+    h.clear_field()
+    h.type("copy.json")
+    h.key(pygame.K_RETURN)
+    assert h.editor.s.path == tmp_path / "copy.json"
+    assert load_chart(tmp_path / "copy.json") == load_chart(other)
+
+
+def test_a_chart_that_does_not_exist_yet_opens_the_new_chart_form(tmp_path: Path, data_dir: Path) -> None:
+    target = tmp_path / "fresh.json"
+    h = EditorHarness(target, data_dir, create=True)
+    try:
+        form = h.top
+        assert isinstance(form, FormScene) and form.route.title == "New chart"
+        assert form.entries[-1].text == str(target)
+        h.type("Fresh")
+        h.key(pygame.K_RETURN)
+        assert load_chart(target).metadata.title == "Fresh"
+    finally:
+        h.close()
+
+
+def test_full_kit_lanes_reduce_and_partner(editor: EditorHarness) -> None:
+    h = editor
+    h.key(pygame.K_l)
+    assert h.editor.layout.n_lanes == 8 and h.editor.s.lanes.name == "full-kit"
+    h.key(pygame.K_8)  # the ride's own lane
+    h.key(pygame.K_UP)
+    h.key(pygame.K_1)
+    h.key(pygame.K_UP)
+    h.key(pygame.K_3)  # snare (full kit: hihat is lane 2)
+    assert lead(h) == [(0, "ride"), (120, "kick"), (240, "snare")]
+    h.key(pygame.K_r, CTRL | SHIFT)  # reduce from expert
+    assert h.editor.s.message == "reduce lead from expert"
+    assert len(lead(h, "easy")) <= len(lead(h, "medium")) <= len(lead(h, "hard")) <= 3
+    assert lead(h, "hard")
+    h.key(pygame.K_p, CTRL | SHIFT)
+    assert h.editor.s.message == "build partner from lead"
+    assert h.editor.s.chart.notes("partner", "expert")
+
+
+def test_the_part_buttons_cycle_on_muted_solo(editor: EditorHarness) -> None:
+    h = editor
+    chip = next(rect for rect, name in h.editor.header_chips if name == "part:partner")
+    states = []
+    for _ in range(3):
+        h.click(chip.center)
+        states.append(h.editor.playback.mix.state("partner"))
+    assert states == ["muted", "solo", "on"]
+    assert h.editor.playback.mix.state("lead") == "on"
