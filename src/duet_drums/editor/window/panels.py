@@ -85,6 +85,8 @@ class Analyser:
         if key == self._job_key:
             return
         self._job_key = key
+        if self._job is not None:
+            self._job.cancel()  # a burst of edits checks only the latest chart
         self._job = self._pool.submit(analyse, chart, pair)
 
     def poll(self) -> Analysis | None:
