@@ -11,6 +11,8 @@ from pathlib import Path
 import pygame
 import pytest
 
+from duet_drums.app.scenes.calibration import CalibrationScene
+from duet_drums.app.scenes.midi_setup import MidiSetupScene
 from duet_drums.core.chart import Chart, Note, Section, load_chart, save_chart
 from duet_drums.core.kit import Piece
 from duet_drums.core.tempo import TempoMap
@@ -544,6 +546,15 @@ def test_full_kit_lanes_reduce_and_partner(editor: EditorHarness) -> None:
     h.key(pygame.K_p, CTRL | SHIFT)
     assert h.editor.s.message == "build partner from lead"
     assert h.editor.s.chart.notes("partner", "expert")
+
+
+def test_the_games_midi_and_calibration_screens_open_over_the_editor(editor: EditorHarness) -> None:
+    h = editor
+    for key, screen in ((pygame.K_F10, MidiSetupScene), (pygame.K_F11, CalibrationScene)):
+        h.key(key)
+        assert isinstance(h.top, screen)
+        h.key(pygame.K_ESCAPE)
+        assert h.top is h.editor
 
 
 def test_the_part_buttons_cycle_on_muted_solo(editor: EditorHarness) -> None:

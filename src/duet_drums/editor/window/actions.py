@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from duet_drums.app import widgets as w
+from duet_drums.app.routes import Calibration, MidiSetup
 from duet_drums.core.chart import DIFFICULTIES, Chart
 from duet_drums.core.kit import LAYOUTS
 from duet_drums.editor import session as es
@@ -441,6 +442,12 @@ def _record_mode(ed: EditorScene) -> None:
     ed.s = replace(ed.s, record_mode=mode,
                    message=f"record {mode}: " + ("a take replaces what it covers" if mode == "replace"
                                                  else "a take adds to what is there"))
+
+
+# The game's own screens, on the same navigator: a kit must be assigned to a player and
+# calibrated before its takes are stamped as the game would judge them.
+ACTIONS["midi_setup"] = lambda ed: ed.later(MidiSetup())
+ACTIONS["calibrate"] = lambda ed: ed.later(Calibration())
 
 
 # -- tools and files -------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ BINDINGS: tuple[Binding, ...] = (
     _b("mute_other", "Shift+M", "mute the other part", "Play and record", Chord(K.K_m, shift=True)),
     _b("record", "R", "record from the cursor", "Play and record", Chord(K.K_r)),
     _b("record_mode", "Ctrl+R", "takes replace / merge", "Play and record", Chord(K.K_r, ctrl=True)),
+    _b("midi_setup", "F10", "MIDI kits (the game's)", "Play and record", Chord(K.K_F10)),
+    _b("calibrate", "F11", "calibrate a kit or keys", "Play and record", Chord(K.K_F11)),
     # -- tools and files -------------------------------------------------------------------
     _b("reduce", "Ctrl+Shift+R", "reduce from expert", "Tools and files",
        Chord(K.K_r, ctrl=True, shift=True)),
