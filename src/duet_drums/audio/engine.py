@@ -131,6 +131,13 @@ class AudioEngine:
         self._clock.set_anchor(-1e18, track.start_time, 0.0, jump=True)
         self.track = track
 
+    def continue_with(self, track: BackingTrack) -> None:
+        """Swap in the next stretch of the song without a gap (see `mixer.Continue`)."""
+        if track.sample_rate != self.sample_rate:
+            raise ValueError(f"track is at {track.sample_rate} Hz, the device at {self.sample_rate} Hz")
+        self.mixer.command(mx.Continue(track))
+        self.track = track
+
     def start(self) -> None:
         """Play the loaded track from its first sample (the count-in)."""
         self.mixer.command(mx.Start())

@@ -93,6 +93,15 @@ class Seek:
 
 
 @dataclass(frozen=True, slots=True)
+class Continue:
+    """Go on with `track` from the song time the loaded one has reached, in the same
+    state: the next stretch of a song rendered in pieces (the editor's playback), with no
+    gap and no jump of the clock."""
+
+    track: BackingTrack
+
+
+@dataclass(frozen=True, slots=True)
 class SetGains:
     gains: Gains
 
@@ -102,7 +111,7 @@ class AddVoice:
     voice: Voice
 
 
-MixerCommand = Load | Unload | Start | Pause | Resume | Stop | Seek | SetGains | AddVoice
+MixerCommand = Load | Unload | Start | Pause | Resume | Stop | Seek | SetGains | AddVoice | Continue
 
 
 class Mixer:
@@ -156,6 +165,8 @@ class Mixer:
                 self.gains = gains
             case AddVoice(voice):
                 self._add_voice(voice)
+            case Continue(track):
+                self._continue(track, frame)
             case Unload():
                 self.track, self.state, self.finished = None, "stopped", False
                 self.clock.set_anchor(frame, 0.0, 0.0, jump=True)
@@ -189,6 +200,18 @@ class Mixer:
                 self.clock.set_anchor(frame, track.song_time_of(self.pos), rate, jump=True)
             case _:
                 assert_never(cmd)
+
+    def _continue(self, track: BackingTrack, frame: int) -> None:
+        old = self.track
+        if old is None or self.state == "stopped":
+            self.track, self.pos, self.state, self.finished = track, 0, "stopped", False
+            self.clock.set_anchor(frame, track.start_time, 0.0, jump=True)
+            return
+        song = old.song_time_of(self.pos)
+        self.track, self.pos = track, track.frame_of(song)
+        self.finished = self.pos >= track.frames
+        rate = self._rate(track) if self.state == "playing" else 0.0
+        self.clock.set_anchor(frame, track.song_time_of(self.pos), rate)
 
     def _rate(self, track: BackingTrack) -> float:
         return track.speed / self.sample_rate

@@ -10,7 +10,7 @@
 - `reduce`, `partner`, `playability`: easier difficulties and a beginner's part.
 - `validate`, `duet`: the validation panel; the unison map and densities.
 - `files`, `autosave`: new charts from a template; autosave side files and recovery.
-- `cli`: the commands without a window (`duet-drums-editor`).
-
-No pygame here: the window lives with the app and calls into these modules.
+- `cli`: the commands (`duet-drums-editor`); `edit` opens the window.
+- `window`: the pygame window, an adapter over `session` on the app's navigator. The
+  modules above it import no pygame.
 """

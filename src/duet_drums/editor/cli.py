@@ -1,4 +1,5 @@
-"""The editor's commands without a window (`duet-drums-editor`, `tools/chart_editor.py`).
+"""The editor's commands (`duet-drums-editor`, `tools/chart_editor.py`): `edit` opens the
+window (`editor.window`; also what no command at all does), the others run without one.
 
 Every command prints what it did and exits 1 with a message naming the file and the
 problem on bad input (argparse's usage errors exit 2). Nothing is overwritten by
@@ -10,6 +11,7 @@ another file, and commands that create files refuse to replace existing ones wit
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +22,7 @@ import mido  # type: ignore[import-untyped]  # mido ships no type hints
 
 from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, load_chart, save_chart
 from duet_drums.core.tempo import TempoMap
+from duet_drums.editor.autosave import AUTOSAVE_INTERVAL_S
 from duet_drums.editor.duet import notes_per_second, section_duet, unison_percent
 from duet_drums.editor.files import new_chart
 from duet_drums.editor.partner import build_partner
@@ -32,6 +35,8 @@ from duet_drums.formats.general_midi import MidiImportError, read_general_midi, 
 
 # Track names that make a .mid a Rock Band / Clone Hero chart rather than a plain GM file.
 GAME_DRUM_TRACKS = ("PART DRUMS", "PART DRUM", "PART REAL_DRUMS_PS")
+# The autosave interval when --autosave-interval is not given (seconds).
+AUTOSAVE_ENV = "DUET_DRUMS_EDITOR_AUTOSAVE_S"
 
 
 class CliError(Exception):
@@ -239,6 +244,29 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _edit(args: argparse.Namespace) -> int:
+    """The window (`editor.window`); a chart that exists must load, one that does not is
+    created through the new-chart form."""
+    path = Path(args.chart).expanduser().resolve() if args.chart else None
+    if path is not None and path.exists():
+        _load(str(path))
+    if args.autosave_interval <= 0:
+        raise CliError(f"--autosave-interval {args.autosave_interval:g}: must be more than 0 seconds")
+    from duet_drums.editor.window.routes import EditorOptions
+    from duet_drums.editor.window.run import run_editor
+
+    options = EditorOptions(autosave_s=args.autosave_interval, report=args.report)
+    return run_editor(path, options, create=path is not None and not path.exists())
+
+
+def _autosave_default() -> float:
+    text = os.environ.get(AUTOSAVE_ENV, "")
+    try:
+        return float(text) if text else AUTOSAVE_INTERVAL_S
+    except ValueError:
+        return AUTOSAVE_INTERVAL_S
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="duet-drums-editor", description="Duet Drums chart tools")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -248,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    p = add("edit", _edit, "open the editor window (the default when no command is given)")
+    p.add_argument("chart", nargs="?",
+                   help="the chart to open; a new file is created through the new-chart form")
+    p.add_argument("--autosave-interval", type=float, default=_autosave_default(), metavar="SECONDS",
+                   help=f"autosave unsaved edits this often (default {AUTOSAVE_INTERVAL_S:g}, "
+                        f"or ${AUTOSAVE_ENV})")
+    p.add_argument("--report", action="store_true",
+                   help="print one JSON line per editor action on stdout (for scripts and tests)")
     p = add("info", _info, "show sections, note counts, densities and the unison map")
     p.add_argument("chart")
     p = add("format", _format, "validate and rewrite charts in canonical form (atomic)")
@@ -296,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["edit", *argv]
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
