@@ -15,10 +15,11 @@ the delay to make the sleep dominate and reports what the device really did:
   sound card does not stall, and no clock can foresee one, so errors are judged on the
   samples taken while the device ran steadily (no stall in the cycle, nor in the
   `recover_buffers` before it: the clock's documented re-lock time, its offset window
-  plus its slew). In a stall the clock should hold rather than run on: it runs at most
-  one normal callback interval past the frames it was fed (`ahead_of_fed_buffers_max`,
-  in buffers; that interval is the clock's own p95 over its last 2 s, so more than one
-  buffer on a jittery device).
+  plus its slew; and less than 5 % of the clock's 2 s fit window spent in stalls, which
+  would bend the slope it extrapolates with). In a stall the clock should hold rather
+  than run on: it runs at most one normal callback interval past the frames it was fed
+  (`ahead_of_fed_buffers_max`, in buffers; that interval is the clock's own p95 over its
+  last 2 s, so several buffers on a device that stalls often).
 The default delay (buffer_ms rounded down) runs within a few percent of the wall clock,
 sometimes right at it, where following the audio and following the wall look the same;
 a very small one (1 ms) runs 4-9x fast, which multiplies every scheduling delay of the
@@ -88,17 +89,27 @@ def _file_frames(path: Path) -> int:
 
 
 STALL_FACTOR = 1.5  # a cycle this much longer than the median one is a stall
+STEADY_STALL_SHARE = 0.05  # at most this share of the clock's fit window spent in stalls
 
 
-def _steady_cycles(stamps_ns: np.ndarray, recover: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per callback cycle k (from callback k to k+1): (stalled, steady), where steady
-    means no stall in cycle k nor in the `recover` cycles before it."""
+def _steady_cycles(stamps_ns: np.ndarray, recover: int,
+                   fit_window_ns: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per callback cycle k (from callback k to k+1): (stalled, steady). Steady: no stall
+    in cycle k nor in the `recover` cycles before it, and stalls took less than
+    STEADY_STALL_SHARE of the clock's fit window before it (the clock's slope is a line
+    through that window: stalls in it lower the slope, so even a device that runs
+    steadily again is followed a little late until they leave the window)."""
     cycles = np.diff(stamps_ns)
     stalled = cycles > STALL_FACTOR * np.median(cycles)
+    idx = np.arange(len(cycles))
     recent = np.concatenate([[0], np.cumsum(stalled)])
-    lo = np.maximum(np.arange(len(cycles)) - recover, 0)
-    steady = (recent[np.arange(len(cycles)) + 1] - recent[lo]) == 0
-    return stalled, steady
+    lo = np.maximum(idx - recover, 0)
+    no_recent_stall = (recent[idx + 1] - recent[lo]) == 0
+    ends = stamps_ns[1:]
+    stall_time = np.concatenate([[0.0], np.cumsum(np.where(stalled, cycles, 0.0))])
+    start = np.searchsorted(ends, ends - fit_window_ns)
+    share = (stall_time[idx + 1] - stall_time[start]) / fit_window_ns
+    return stalled, no_recent_stall & (share < STEADY_STALL_SHARE)
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
@@ -167,7 +178,7 @@ def run_clock(args: argparse.Namespace) -> dict[str, object]:
     obs = np.array(observations, dtype=np.float64)
     # The device's own behaviour: its pace and its stalls, from its callbacks.
     recover = int(np.ceil((clock.offset_window_s + clock.slew_s) * rate / buf))
-    stalled, steady_cycle = _steady_cycles(obs[:, 0], recover)
+    stalled, steady_cycle = _steady_cycles(obs[:, 0], recover, float(clock.window_ns))
     k = np.clip(np.searchsorted(obs[:, 0], stamps, side="right") - 1, 0, len(obs) - 2)
     steady = steady_cycle[k]
     # At a sample instant the device has consumed `consumed_at` frames and is busy with
@@ -273,13 +284,28 @@ def run_hits(args: argparse.Namespace) -> dict[str, object]:
     if sample is None:
         raise SystemExit(f"no {piece} sample")
     buf = eng.buffer_frames
+    # The first frame of the latest callback that has *started* (a callback fills a buffer
+    # for a while before the consumed count moves on).
+    started = [0]
+    feed = eng.clock.observe
+
+    def observe(stamp_ns: int, frame: int, frames: int = 0) -> None:
+        started[0] = frame
+        feed(stamp_ns, frame, frames)
+
+    eng.clock.observe = observe  # type: ignore[method-assign]
     eng.load_song(silent_track(args.count * args.gap_s * 2 + 2, rate))
     eng.start()
     time.sleep(0.2)
     requests: list[int] = []
+    spreads: list[int] = []
     for _ in range(args.count):
-        requests.append(eng.frames_consumed)  # frames handed to the device so far
+        before = eng.frames_consumed  # frames handed to the device so far
         eng.play_hit(piece, 127, -1)
+        # A callback that ran (or started) while we asked moves the buffer the hit can
+        # land in on by its frames: the request's own uncertainty, measured.
+        spreads.append(max(eng.frames_consumed, started[0] + buf) - before)
+        requests.append(before)
         time.sleep(args.gap_s)
     time.sleep(0.2)
     eng.close()
@@ -308,6 +334,7 @@ def run_hits(args: argparse.Namespace) -> dict[str, object]:
         "requests": len(requests),
         "onsets_found": len(onsets),
         "delay_frames": delays,
+        "request_spread_frames": spreads,  # 0 unless a callback ran meanwhile
         "delay_frames_max": max(delays) if delays else None,
         "delay_frames_min": min(delays) if delays else None,
         "waveform_max_abs_diff": worst_diff,

@@ -22,6 +22,7 @@ from duet_drums.core.chart import Chart, parse_chart
 from duet_drums.core.kit import Piece
 from duet_drums.settings import AudioSettings, Calibration
 from tests.support.need import unavailable
+from tests.support.procs import prioritized
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench" / "audio_clock.py"
@@ -38,8 +39,10 @@ def make_samples(folder: Path) -> Path:
     return folder
 
 
-def run_probe(*args: str, samples: Path | None = None, timeout: float = 120) -> dict[str, object]:
-    cmd = [sys.executable, str(BENCH), *args]
+def run_probe(*args: str, samples: Path | None = None, timeout: float = 180) -> dict[str, object]:
+    """The bench in a fresh process, prioritized like the game in the end-to-end test (a
+    player's machine gives the game the CPU it asks for)."""
+    cmd = prioritized([sys.executable, str(BENCH), *args])
     if samples is not None:
         cmd += ["--samples", str(samples)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SDL_")}
@@ -50,7 +53,7 @@ def run_probe(*args: str, samples: Path | None = None, timeout: float = 120) -> 
     return result
 
 
-def assert_clock_follows_the_device(r: dict[str, object], max_pace: float) -> None:
+def assert_clock_follows_the_device(r: dict[str, object], max_pace: float, drift: bool = True) -> None:
     """The checks both clock tests share, each judged against what the device did.
 
     The device is SDL's disk driver with a delay that fixes its pace's upper bound
@@ -71,11 +74,11 @@ def assert_clock_follows_the_device(r: dict[str, object], max_pace: float) -> No
     # (a machine so loaded that its disk thread stalls half the time is not judged).
     assert float(str(r["steady_share"])) >= 0.5, why
     assert int(str(r["samples_judged"])) > 1000, why
-    # Drift: the slow component of (clock - frames consumed) over the song.
-    windows = r["window_medians_ms"]
-    assert isinstance(windows, list) and len(windows) >= 4, why
-    assert abs(float(str(r["drift_ms_first_to_last_window"]))) < 2.0, why
-    assert abs(float(str(r["drift_ms_linear_trend"]))) < 2.0, why
+    if drift:  # the slow component of (clock - frames consumed) over the song
+        windows = r["window_medians_ms"]
+        assert isinstance(windows, list) and len(windows) >= 4, why
+        assert abs(float(str(r["drift_ms_first_to_last_window"]))) < 2.0, why
+        assert abs(float(str(r["drift_ms_linear_trend"]))) < 2.0, why
     # Nearly every sample lies within the buffer being consumed (the truth is only known
     # to a buffer), give or take a couple of ms.
     assert float(str(r["outside_buffer_ms_p90"])) < 2.0, why
@@ -98,11 +101,13 @@ def test_song_clock_follows_disk_audio_over_three_minutes() -> None:
 
 def test_song_clock_follows_a_device_slower_than_the_wall() -> None:
     """The game's own 256-frame buffer (5.3 ms) every 7 ms of sleep: a device at most
-    0.76x the wall clock on any machine, however fast (a slow machine only slows it more)."""
+    0.76x the wall clock on any machine, however fast (a slow machine only slows it more).
+    Drift is the three-minute test's to judge: over 8 s a window's median says more about
+    the disk thread's load in that second than about the clock."""
     r = run_probe("clock", "--seconds", "8", "--delay", "7", "--buffer", "256",
                   "--every-ms", "2", "--window-s", "1.5", "--settle-s", "1")
     assert r["buffer_frames"] == 256
-    assert_clock_follows_the_device(r, max_pace=256 / 48 / 7)
+    assert_clock_follows_the_device(r, max_pace=256 / 48 / 7, drift=False)
 
 
 def test_play_hit_reaches_the_file_within_one_buffer(tmp_path: Path) -> None:
@@ -110,11 +115,13 @@ def test_play_hit_reaches_the_file_within_one_buffer(tmp_path: Path) -> None:
                   samples=make_samples(tmp_path / "kit"))
     assert r["onsets_found"] == r["requests"] == 10
     delays = r["delay_frames"]
-    assert isinstance(delays, list)
+    spreads = r["request_spread_frames"]
+    assert isinstance(delays, list) and isinstance(spreads, list)
     buffer = int(str(r["buffer_frames"]))
     # Each hit starts in the buffer right after the request: 0..buffer-1 frames after
-    # the frames already handed to the device when play_hit was called.
-    assert all(0 <= d < buffer for d in delays), delays
+    # the frames already handed to the device when play_hit was called (later by the
+    # frames of a callback that ran while it was called, measured per hit).
+    assert all(0 <= d < buffer + sp for d, sp in zip(delays, spreads, strict=True)), (delays, spreads)
     assert r["waveform_max_abs_diff"] == 0.0  # the sample itself, untouched
 
 
