@@ -1,9 +1,31 @@
 """Measure the song clock and hit latency against SDL's *disk* audio driver; prints JSON.
 
-The disk driver writes every buffer the engine feeds to a file right after our callback
-returns, then sleeps SDL_DISKAUDIODELAY ms; with a small delay the "device" consumes
-audio several times faster than the wall clock, so a clock that followed `perf_counter`
-instead of the audio would be off by minutes over a song.
+How the disk driver paces itself (SDL 2, src/audio/disk): its thread calls our callback
+for a buffer, writes the buffer to a file, then sleeps SDL_DISKAUDIODELAY ms, and again.
+One buffer of audio is "consumed" per (callback + write + sleep), so its pace against
+the wall clock is buffer_ms / (delay_ms + overhead_ms). The overhead (our callback, the
+GIL, the write, a late wake-up) depends on the machine and its load, so the bench sets
+the delay to make the sleep dominate and reports what the device really did:
+- `device_pace_max` = buffer_ms / delay_ms: SDL_Delay never sleeps less, so the device
+  can never run faster than this, on any machine; a delay longer than a buffer makes a
+  device *slower* than the wall clock by at least that much, whatever the load.
+- `device_pace`, measured from the callbacks over the song, and `clock_pace`, the song
+  clock's own rate over the same stretch (song seconds per wall second / speed).
+- stalls: a cycle more than 1.5x the median cycle (a late wake-up, a busy machine). A real
+  sound card does not stall, and no clock can foresee one, so errors are judged on the
+  samples taken while the device ran steadily (no stall in the cycle, nor in the
+  `recover_buffers` before it: the clock's documented re-lock time, its offset window
+  plus its slew; and less than 5 % of the clock's 2 s fit window spent in stalls, which
+  would bend the slope it extrapolates with). In a stall the clock should hold rather
+  than run on: it runs at most one normal callback interval past the frames it was fed
+  (`ahead_of_fed_buffers_max`, in buffers; that interval is the clock's own p95 over its
+  last 2 s, so several buffers on a device that stalls often).
+The default delay (buffer_ms rounded down) runs within a few percent of the wall clock,
+sometimes right at it, where following the audio and following the wall look the same;
+a very small one (1 ms) runs 4-9x fast, which multiplies every scheduling delay of the
+machine by that much in audio time. Use a delay that puts the pace clearly away from 1x
+but not far from it: `--buffer 512 --delay 5` (<= 2.13x) or `--buffer 256 --delay 7`
+(<= 0.76x).
 
 Truth: the frames the device has consumed (our callback count; the file's size is no
 good instant by instant because SDL writes through a 4 KiB stdio buffer), checked against
@@ -19,8 +41,8 @@ Modes (each in a fresh process, because SDL reads the driver settings at init):
   hits:  play silence, call `play_hit` now and then, find each hit's onset in the file and
          compare it with the frames already handed to the device at the request.
 
-  python bench/audio_clock.py clock --seconds 180 --delay 1
-  python bench/audio_clock.py clock --seconds 5            # driver's own pacing
+  python bench/audio_clock.py clock --seconds 180 --buffer 512 --delay 5   # 2x fast
+  python bench/audio_clock.py clock --seconds 10 --buffer 256 --delay 7    # 0.75x slow
   python bench/audio_clock.py hits --count 20
 """
 
@@ -64,6 +86,34 @@ def _file_frames(path: Path) -> int:
         return os.stat(path).st_size // 8  # float32 stereo
     except FileNotFoundError:
         return 0
+
+
+STALL_FACTOR = 1.5  # a cycle this much longer than the median one is a stall
+STEADY_STALL_SHARE = 0.05  # at most this share of the clock's fit window spent in stalls
+
+
+def _steady_cycles(stamps_ns: np.ndarray, recover: int,
+                   fit_window_ns: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per callback cycle k (from callback k to k+1): (stalled, steady). Steady: no stall
+    in cycle k nor in the `recover` cycles before it, and stalls took less than
+    STEADY_STALL_SHARE of the clock's fit window before it (the clock's slope is a line
+    through that window: stalls in it lower the slope, so even a device that runs
+    steadily again is followed a little late until they leave the window)."""
+    cycles = np.diff(stamps_ns)
+    stalled = cycles > STALL_FACTOR * np.median(cycles)
+    idx = np.arange(len(cycles))
+    recent = np.concatenate([[0], np.cumsum(stalled)])
+    lo = np.maximum(idx - recover, 0)
+    no_recent_stall = (recent[idx + 1] - recent[lo]) == 0
+    ends = stamps_ns[1:]
+    stall_time = np.concatenate([[0.0], np.cumsum(np.where(stalled, cycles, 0.0))])
+    start = np.searchsorted(ends, ends - fit_window_ns)
+    share = (stall_time[idx + 1] - stall_time[start]) / fit_window_ns
+    return stalled, no_recent_stall & (share < STEADY_STALL_SHARE)
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.polyfit(x - x[0], y, 1)[0]) if len(x) > 10 else 0.0
 
 
 def run_clock(args: argparse.Namespace) -> dict[str, object]:
@@ -124,53 +174,78 @@ def run_clock(args: argparse.Namespace) -> dict[str, object]:
     assert isinstance(buf, int)
     song = arr[:, 0]
     consumed_at = arr[:, 1]
+    stamps = np.array([r[0] for r in rows], dtype=np.float64)
+    obs = np.array(observations, dtype=np.float64)
+    # The device's own behaviour: its pace and its stalls, from its callbacks.
+    recover = int(np.ceil((clock.offset_window_s + clock.slew_s) * rate / buf))
+    stalled, steady_cycle = _steady_cycles(obs[:, 0], recover, float(clock.window_ns))
+    k = np.clip(np.searchsorted(obs[:, 0], stamps, side="right") - 1, 0, len(obs) - 2)
+    steady = steady_cycle[k]
     # At a sample instant the device has consumed `consumed_at` frames and is busy with
     # the buffer ending there: the frame playing now is, on average, half a buffer back.
     pos = consumed_at - buf / 2 - lat - d0_ours
     sel = (pos > buf) & (pos < n - buf)
     truth_mid = track.start_time + pos * track.speed / rate
-    err_ms = (song - truth_mid)[sel] * 1000
-    # Interpolated truth: the device consumes buffer k steadily between callback k and
+    err_all_ms = (song - truth_mid) * 1000
+    # Interpolated truth: the device consumes buffer k steadily between callbacks k and
     # k+1, so the position at t is F_k + N * (t - t_k) / (t_{k+1} - t_k). This removes
     # the one-buffer quantisation of the counter (which would alias with the sampling).
-    obs = np.array(observations, dtype=np.float64)
-    stamps = np.array([r[0] for r in rows], dtype=np.float64)
-    k = np.clip(np.searchsorted(obs[:, 0], stamps, side="right") - 1, 0, len(obs) - 2)
     frac = np.clip((stamps - obs[k, 0]) / (obs[k + 1, 0] - obs[k, 0]), 0, 1)
     f_interp = obs[k, 1] + frac * (obs[k + 1, 1] - obs[k, 1])
     pos_i = f_interp - lat - d0_ours
-    sel_i = sel & (pos_i > 0)
     truth_i = track.start_time + pos_i * track.speed / rate
-    err_i_ms = (song - truth_i)[sel_i] * 1000
     half_buf_ms = buf / 2 / rate * 1000 * track.speed
-    outside_ms = np.maximum(np.abs(err_ms) - half_buf_ms, 0)
-    # Drift: the error's slow component, the median error over each window of song (robust
-    # to the disk driver's own stalls, which hold the truth for a few ms now and then);
-    # a clock on the wall clock would drift by seconds here.
+    # How far the clock ran past the frames it had been fed (the sample's `consumed_at`),
+    # in buffers: the clock promises at most one normal callback's worth.
+    ahead_buffers = (err_all_ms[sel] / 1000 * rate / track.speed - buf / 2) / buf
     # The first `--settle-s` seconds of playback (the fit converging) are left out.
-    settled = song[sel_i] > track.start_time + args.settle_s
-    secs = song[sel_i][settled]
-    err_d = err_i_ms[settled]
+    judged = sel & steady & (pos_i > 0) & (song > track.start_time + args.settle_s)
+    err_ms = err_all_ms[judged]
+    err_i_ms = (song - truth_i)[judged] * 1000
+    outside_ms = np.maximum(np.abs(err_ms) - half_buf_ms, 0)
+    # Drift: the error's slow component, the median error over each window of song; a
+    # clock on the wall clock would drift by seconds here.
+    secs = song[judged]
     bins = np.floor(secs / args.window_s).astype(int)
-    means = np.array([np.median(err_d[bins == b]) for b in np.unique(bins) if (bins == b).sum() >= 10])
+    means = np.array([np.median(err_i_ms[bins == b]) for b in np.unique(bins) if (bins == b).sum() >= 10])
     diffs = np.diff(song[sel])
-    trend = np.polyfit(secs, err_d, 1)[0] * (secs[-1] - secs[0]) if len(secs) > 10 else 0.0
+    trend = np.polyfit(secs, err_i_ms, 1)[0] * (secs[-1] - secs[0]) if len(secs) > 10 else 0.0
     song_span = float(song[sel][-1] - song[sel][0]) if sel.any() else 0.0
-    # The device's own pace over the clock's fit window (its last 2 s): under load the
-    # disk driver's pace wanders, so the whole-run average is no fair yardstick for a
-    # rate the clock fits over a sliding window.
+    # Paces over the settled song, at the same instants: the device's (its interpolated
+    # position) and the clock's, so both lines weigh the same moments.
+    settled = sel & (song > track.start_time + args.settle_s)
+    device_pace = _slope(stamps[settled] / 1e9, f_interp[settled]) / rate
+    clock_pace = _slope(stamps[settled] / 1e9, song[settled]) / track.speed
+    # The device's own pace over the clock's fit window (its last 2 s), for the clock's
+    # internal rate estimate.
     recent = obs[obs[:, 0] >= obs[-1, 0] - 2e9]
-    recent_rate = float(np.polyfit(recent[:, 0] / 1e9, recent[:, 1], 1)[0]) if len(recent) > 10 else 0.0
+    recent_rate = _slope(recent[:, 0] / 1e9, recent[:, 1])
+    cycles_ms = np.diff(obs[:, 0]) / 1e6
+    if args.dump:
+        np.savez(args.dump, obs=obs.astype(np.int64), rows=np.array(rows, np.float64),
+                 d0_ours=d0_ours, lat=lat)
     return {
         "mode": "clock",
         "song_seconds": args.seconds,
-        "device_rate_last_2s": recent_rate,
         "speed": args.speed,
         "disk_delay_ms": args.delay,
         "buffer_frames": buf,
         "wall_seconds": wall,
         "audio_vs_wall": (n / rate) / wall,
+        "device_pace_max": (buf / rate * 1000) / args.delay if args.delay else None,
+        "device_pace": device_pace,
+        "clock_pace": clock_pace,
+        "clock_vs_device_pace": clock_pace / device_pace - 1.0,
+        "device_rate_last_2s": recent_rate,
+        "device_cycle_ms_median": float(np.median(cycles_ms)),
+        "device_cycle_ms_p99": float(np.percentile(cycles_ms, 99)),
+        "device_stalls": int(stalled.sum()),
+        "device_stall_ms_max": float(cycles_ms.max()),
+        "device_stall_share": float(cycles_ms[stalled].sum() / cycles_ms.sum()),
+        "recover_buffers": recover,
         "samples": int(sel.sum()),
+        "samples_judged": int(judged.sum()),
+        "steady_share": float(judged.sum() / max(1, settled.sum())),
         "content_matches_track": content_ok,
         "file_frames_before_first_callback": lead,
         "interp_err_ms_median": float(np.median(err_i_ms)),
@@ -184,6 +259,7 @@ def run_clock(args: argparse.Namespace) -> dict[str, object]:
         "outside_buffer_ms_p90": float(np.percentile(outside_ms, 90)),
         "outside_buffer_ms_p99": float(np.percentile(outside_ms, 99)),
         "outside_buffer_ms_max": float(outside_ms.max()),
+        "ahead_of_fed_buffers_max": float(ahead_buffers.max()),
         "drift_ms_first_to_last_window": float(means[-1] - means[0]) if len(means) > 1 else 0.0,
         "drift_ms_spread_of_window_medians": float(means.max() - means.min()) if len(means) else 0.0,
         "drift_ms_linear_trend": float(trend),
@@ -208,13 +284,28 @@ def run_hits(args: argparse.Namespace) -> dict[str, object]:
     if sample is None:
         raise SystemExit(f"no {piece} sample")
     buf = eng.buffer_frames
+    # The first frame of the latest callback that has *started* (a callback fills a buffer
+    # for a while before the consumed count moves on).
+    started = [0]
+    feed = eng.clock.observe
+
+    def observe(stamp_ns: int, frame: int, frames: int = 0) -> None:
+        started[0] = frame
+        feed(stamp_ns, frame, frames)
+
+    eng.clock.observe = observe  # type: ignore[method-assign]
     eng.load_song(silent_track(args.count * args.gap_s * 2 + 2, rate))
     eng.start()
     time.sleep(0.2)
     requests: list[int] = []
+    spreads: list[int] = []
     for _ in range(args.count):
-        requests.append(eng.frames_consumed)  # frames handed to the device so far
+        before = eng.frames_consumed  # frames handed to the device so far
         eng.play_hit(piece, 127, -1)
+        # A callback that ran (or started) while we asked moves the buffer the hit can
+        # land in on by its frames: the request's own uncertainty, measured.
+        spreads.append(max(eng.frames_consumed, started[0] + buf) - before)
+        requests.append(before)
         time.sleep(args.gap_s)
     time.sleep(0.2)
     eng.close()
@@ -243,6 +334,7 @@ def run_hits(args: argparse.Namespace) -> dict[str, object]:
         "requests": len(requests),
         "onsets_found": len(onsets),
         "delay_frames": delays,
+        "request_spread_frames": spreads,  # 0 unless a callback ran meanwhile
         "delay_frames_max": max(delays) if delays else None,
         "delay_frames_min": min(delays) if delays else None,
         "waveform_max_abs_diff": worst_diff,

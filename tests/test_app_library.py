@@ -101,8 +101,26 @@ def open_select(app: App) -> SongSelectScene:
     return select
 
 
+def finish_scan(app: App) -> None:
+    """Let the background scan finish, then take its result in with a frame. Stepped
+    frames never sleep, so a test that stepped until the scan thread got done would starve
+    it of the GIL (the real loop sleeps ~1 ms between polls and leaves it room)."""
+    assert app.ctx.library.wait(60), "the library scan did not finish"
+    app.step()
+
+
+def finish_load(app: App) -> None:
+    """Let the loading screen's thread (chart and stems) finish, then step into the song:
+    for the same reason as `finish_scan`, a test does not spin frames while it works."""
+    loading = app.scene
+    if isinstance(loading, LoadSongScene):
+        assert loading.job.wait(60), "the song did not load"
+    run_until(app, top_is(app, PlayScene))
+
+
 def scanned_select(app: App) -> SongSelectScene:
     select = open_select(app)
+    finish_scan(app)
     run_until(app, lambda: not app.ctx.library.scanning and bool(library_titles(select)))
     return select
 
@@ -147,7 +165,7 @@ def test_the_scan_shows_progress_and_the_game_answers_keys_meanwhile(library: Pa
         assert not select.searching and select.query == ""
         assert app.frames == frames + 7 and app.ctx.library.scanning  # still held, still drawing
         gate.gate.set()
-        run_until(app, lambda: not app.ctx.library.scanning)
+        finish_scan(app)
         app.step()
         assert library_titles(select) == [
             "Another One Bites the Dust",
@@ -296,7 +314,7 @@ def test_a_library_song_is_a_duet_of_two_difficulties_played_by_two_bots(
             "Play",
         )
         key(app, pygame.K_RETURN)  # the loading screen, then the song (in the same frame when quick)
-        run_until(app, top_is(app, PlayScene))
+        finish_load(app)
         assert len(loads) == 1 and loads[0].name == "Killer Queen"
         app.render_enabled = False
         run_until(app, top_is(app, ResultsScene))
@@ -322,7 +340,7 @@ def test_stems_are_decoded_cached_and_mixed_for_play(tmp_path: Path) -> None:
             select.move_to(next(i for i, r in enumerate(select.rows) if isinstance(r, LibrarySong)))
             select.start()
             assert isinstance(app.scene, LoadSongScene)
-            run_until(app, top_is(app, PlayScene))
+            finish_load(app)
             play = app.scene
             assert isinstance(play, PlayScene)
             stems = play.setup.stems
@@ -371,7 +389,8 @@ def test_the_song_folders_page_adds_rescans_and_removes(library: Path, tmp_path:
         key(app, pygame.K_RETURN)
         assert app.ctx.settings.library.folders == [str(library)]
         assert load_settings()[0].library.folders == [str(library)]
-        run_until(app, lambda: not app.ctx.library.scanning and app.ctx.library.scan is not None)
+        finish_scan(app)
+        assert app.ctx.library.scan is not None
         folder_row = page.menu.items[0]
         assert folder_row.value is not None and folder_row.value() == "6 songs, 1 skipped"
         press_down_to(
@@ -388,7 +407,7 @@ def test_the_song_folders_page_adds_rescans_and_removes(library: Path, tmp_path:
         page.menu.selected = 0
         key(app, pygame.K_DELETE)
         assert app.ctx.settings.library.folders == [] and load_settings()[0].library.folders == []
-        run_until(app, lambda: not app.ctx.library.scanning)
+        finish_scan(app)
         assert app.ctx.library.scan is None
     finally:
         close(app)

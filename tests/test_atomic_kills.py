@@ -23,6 +23,7 @@ from pathlib import Path
 from duet_drums.core.chart import load_chart
 from duet_drums.core.replay import load_replay, replay_to_json
 from duet_drums.settings import Settings
+from tests.support.procs import close_pipes
 from tests.support.save_loop import (
     KINDS,
     expected_chart_text,
@@ -105,6 +106,7 @@ def _run_once(folder: Path, first: int, delay: float) -> list[str]:
         proc.kill()
         proc.wait(timeout=30)
         reader.join(timeout=30)
+        close_pipes(proc)
     assert proc.returncode == -9, "the save loop ended by itself"
     return lines
 

@@ -21,6 +21,8 @@ from duet_drums.audio.wavfile import write_wav
 from duet_drums.core.chart import Chart, parse_chart
 from duet_drums.core.kit import Piece
 from duet_drums.settings import AudioSettings, Calibration
+from tests.support.need import unavailable
+from tests.support.procs import prioritized
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench" / "audio_clock.py"
@@ -37,8 +39,10 @@ def make_samples(folder: Path) -> Path:
     return folder
 
 
-def run_probe(*args: str, samples: Path | None = None, timeout: float = 120) -> dict[str, object]:
-    cmd = [sys.executable, str(BENCH), *args]
+def run_probe(*args: str, samples: Path | None = None, timeout: float = 180) -> dict[str, object]:
+    """The bench in a fresh process, prioritized like the game in the end-to-end test (a
+    player's machine gives the game the CPU it asks for)."""
+    cmd = prioritized([sys.executable, str(BENCH), *args])
     if samples is not None:
         cmd += ["--samples", str(samples)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SDL_")}
@@ -49,45 +53,61 @@ def run_probe(*args: str, samples: Path | None = None, timeout: float = 120) -> 
     return result
 
 
+def assert_clock_follows_the_device(r: dict[str, object], max_pace: float, drift: bool = True) -> None:
+    """The checks both clock tests share, each judged against what the device did.
+
+    The device is SDL's disk driver with a delay that fixes its pace's upper bound
+    (`device_pace_max`, see bench/audio_clock.py); the bounds on the clock's error apply
+    to the samples taken while the device ran steadily, as a sound card does. Its stalls
+    (a late wake-up of its thread on a busy machine) are measured and reported; what the
+    clock does in one (it holds instead of running on) is tested exactly, with stamps
+    made up for it, in test_song_clock.py."""
+    why = json.dumps({k: v for k, v in r.items() if k != "window_medians_ms"}, indent=1)
+    assert r["content_matches_track"] is True, why  # the file holds exactly our track
+    assert r["backwards_steps"] == 0, why
+    # The condition the test set up: the device's pace is bounded by its delay...
+    assert float(str(r["device_pace_max"])) == pytest.approx(max_pace)
+    assert float(str(r["device_pace"])) <= max_pace * 1.001, why
+    # ... and the song clock runs at the device's pace, not the wall clock's.
+    assert abs(float(str(r["clock_vs_device_pace"]))) < 0.001, why
+    # Enough of the song played on a steady device for the bounds below to mean something
+    # (a machine so loaded that its disk thread stalls half the time is not judged).
+    assert float(str(r["steady_share"])) >= 0.5, why
+    assert int(str(r["samples_judged"])) > 1000, why
+    if drift:  # the slow component of (clock - frames consumed) over the song
+        windows = r["window_medians_ms"]
+        assert isinstance(windows, list) and len(windows) >= 4, why
+        assert abs(float(str(r["drift_ms_first_to_last_window"]))) < 2.0, why
+        assert abs(float(str(r["drift_ms_linear_trend"]))) < 2.0, why
+    # Nearly every sample lies within the buffer being consumed (the truth is only known
+    # to a buffer), give or take a couple of ms.
+    assert float(str(r["outside_buffer_ms_p90"])) < 2.0, why
+    assert float(str(r["interp_err_ms_abs_p50"])) < 3.0, why
+
+
 @pytest.mark.slow
 def test_song_clock_follows_disk_audio_over_three_minutes() -> None:
-    """SDL_DISKAUDIODELAY=1: the disk "device" consumes ~8x faster than the wall clock.
-    A wall-clock song time would be off by minutes; ours stays with the frames consumed."""
-    r = run_probe("clock", "--seconds", "180", "--delay", "1", "--buffer", "512",
+    """A 512-frame buffer (10.7 ms) every 5 ms of sleep and a little work: the device runs
+    up to 2.13x the wall clock (~2x here). A wall-clock song time would be off by a minute
+    and a half at the end; ours stays with the frames consumed."""
+    r = run_probe("clock", "--seconds", "180", "--delay", "5", "--buffer", "512",
                   "--every-ms", "2", "--window-s", "15")
-    assert r["content_matches_track"] is True  # the file holds exactly our track
-    assert float(r["audio_vs_wall"]) > 3  # so the audio really ran ahead of the wall
-    assert float(r["song_span_seconds"]) > 175
-    assert r["backwards_steps"] == 0
-    assert int(r["samples"]) > 2000
-    windows = r["window_medians_ms"]
-    assert isinstance(windows, list) and len(windows) >= 10
-    # Drift: the slow component of (clock - frames consumed) over the song.
-    assert abs(float(r["drift_ms_first_to_last_window"])) < 2.0
-    assert abs(float(r["drift_ms_linear_trend"])) < 2.0
-    # Nearly every sample lies within the buffer being consumed (the truth is only known
-    # to a buffer), give or take a couple of ms; the rest are the disk thread's own
-    # stalls (it is not a real-time device), reported as p99/max by the bench.
-    assert float(r["outside_buffer_ms_p90"]) < 2.0
-    assert float(r["interp_err_ms_abs_p50"]) < 3.0
+    assert float(str(r["song_span_seconds"])) > 175
+    # Clearly off the wall clock (the delay leaves the machine 5.6 ms a buffer for its
+    # own work before the pace would fall to the wall clock's).
+    assert float(str(r["device_pace"])) > 1.2, r
+    assert_clock_follows_the_device(r, max_pace=512 / 48 / 5)
 
 
-def test_song_clock_at_the_drivers_own_pace() -> None:
-    """The disk driver's own per-buffer sleep (a few percent off the wall clock)."""
-    r = run_probe("clock", "--seconds", "5", "--window-s", "1", "--settle-s", "0.5")
-    stats = r["stats"]
-    assert isinstance(stats, dict)
-    assert stats["driver"] == "disk"
-    assert r["content_matches_track"] is True
-    assert r["backwards_steps"] == 0
-    # The clock's rate is the device's pace over the same 2 s it fits (the disk driver's
-    # pace wanders under load, so the whole run's average is no yardstick here; the
-    # three-minute test above, at 4x the wall clock, shows it follows the device).
-    assert float(stats["device_rate_estimate"]) == pytest.approx(float(r["device_rate_last_2s"]), rel=0.01)
-    windows = r["window_medians_ms"]
-    assert isinstance(windows, list) and len(windows) >= 4
-    assert abs(float(r["drift_ms_first_to_last_window"])) < 2.0
-    assert float(r["outside_buffer_ms_p90"]) < 2.0
+def test_song_clock_follows_a_device_slower_than_the_wall() -> None:
+    """The game's own 256-frame buffer (5.3 ms) every 7 ms of sleep: a device at most
+    0.76x the wall clock on any machine, however fast (a slow machine only slows it more).
+    Drift is the three-minute test's to judge: over 8 s a window's median says more about
+    the disk thread's load in that second than about the clock."""
+    r = run_probe("clock", "--seconds", "8", "--delay", "7", "--buffer", "256",
+                  "--every-ms", "2", "--window-s", "1.5", "--settle-s", "1")
+    assert r["buffer_frames"] == 256
+    assert_clock_follows_the_device(r, max_pace=256 / 48 / 7, drift=False)
 
 
 def test_play_hit_reaches_the_file_within_one_buffer(tmp_path: Path) -> None:
@@ -95,11 +115,13 @@ def test_play_hit_reaches_the_file_within_one_buffer(tmp_path: Path) -> None:
                   samples=make_samples(tmp_path / "kit"))
     assert r["onsets_found"] == r["requests"] == 10
     delays = r["delay_frames"]
-    assert isinstance(delays, list)
+    spreads = r["request_spread_frames"]
+    assert isinstance(delays, list) and isinstance(spreads, list)
     buffer = int(str(r["buffer_frames"]))
     # Each hit starts in the buffer right after the request: 0..buffer-1 frames after
-    # the frames already handed to the device when play_hit was called.
-    assert all(0 <= d < buffer for d in delays), delays
+    # the frames already handed to the device when play_hit was called (later by the
+    # frames of a callback that ran while it was called, measured per hit).
+    assert all(0 <= d < buffer + sp for d, sp in zip(delays, spreads, strict=True)), (delays, spreads)
     assert r["waveform_max_abs_diff"] == 0.0  # the sample itself, untouched
 
 
@@ -232,7 +254,7 @@ def test_engine_falls_back_to_the_synthesized_backing(tmp_path: Path) -> None:
 def test_ogg_decodes_through_pygame_when_available(tmp_path: Path) -> None:
     data = Path(pygame.__file__).parent / "examples" / "data" / "house_lo.ogg"
     if not data.exists():
-        pytest.skip("pygame's example OGG is not installed")
+        unavailable(f"pygame's example OGG is not installed ({data})")
     x = decode_audio_file(data, RATE)
     assert x.shape[1] == 2 and len(x) > RATE
     assert 0.05 < float(np.max(np.abs(x))) <= 1.2

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
+from tests.support.need import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 MIXER = ROOT / "src" / "duet_drums" / "audio" / "mixer.py"
@@ -18,7 +18,7 @@ def _tool(name: str) -> list[str]:
     if shutil.which(name) is None and subprocess.run(
         [sys.executable, "-m", name, "--version"], capture_output=True
     ).returncode != 0:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+        unavailable(f"{name} is not installed (pip install -e '.[test]')")
     return [sys.executable, "-m", name]
 
 

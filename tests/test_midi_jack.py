@@ -123,17 +123,30 @@ def test_two_kits_two_players_pieces_velocity_cc4_and_note_off(
         assert all(b - a > 10_000_000 for a, b in itertools.pairwise(stamps)), "driver spacing kept"
 
 
-def test_double_trigger_in_one_period_is_debounced(inputs_factory: Callable[..., MidiInputs]) -> None:
-    """Two note-ons in one JACK period look exactly like an xrun re-read: one hit."""
-    with VirtualKit(_unique("kitD")) as kit:
-        out: queue.SimpleQueue[RawHit] = queue.SimpleQueue()
-        inputs_factory(MidiSettings(assignments={kit.name: 0}), out)
-        kit.note(38, 100)
-        kit.note(38, 100)
-        kit.note(48, 90)  # a flam onto another pad in the same period survives
-        time.sleep(0.03)
-        kit.note(38, 80)
-        hits = _collect(out, 3) + _quiet(out)
+def test_double_trigger_in_one_period_is_debounced(inputs_factory: Callable[..., MidiInputs],
+                                                   jack_server: JackServer) -> None:
+    """Two note-ons in one JACK period look exactly like an xrun re-read: one hit.
+
+    The two sends must be less than a period apart (then they land in the same period or
+    the next, at most a period = 5.3 ms apart, inside the 6 ms debounce). A busy machine
+    can preempt this thread between them: that attempt did not set the case up, and is
+    played again with a fresh kit."""
+    for _ in range(5):
+        with VirtualKit(_unique("kitD")) as kit:
+            out: queue.SimpleQueue[RawHit] = queue.SimpleQueue()
+            inputs_factory(MidiSettings(assignments={kit.name: 0}), out)
+            first = time.perf_counter_ns()
+            kit.note(38, 100)
+            kit.note(38, 100)
+            kit.note(48, 90)  # a flam onto another pad in the same period survives
+            sent_within_ms = (time.perf_counter_ns() - first) / 1e6
+            time.sleep(0.03)
+            kit.note(38, 80)
+            hits = _collect(out, 3) + _quiet(out)
+        if sent_within_ms < jack_server.period_ms:
+            break
+    else:
+        raise AssertionError("could not send two notes within one JACK period in five tries")
     assert [(h.piece, h.velocity) for h in hits] == [(Piece.SNARE, 100), (Piece.TOM1, 90), (Piece.SNARE, 80)]
 
 
@@ -162,11 +175,19 @@ def test_flood_of_notes_and_clock_sysex_loses_nothing(
         # 20 messages per ms, in alternating 8 ms stretches of notes only and of
         # clock/sysex/other only: a stamp that lost the time of the dropped messages
         # (a delta_time counted from a dropped one) shrinks the timeline by half.
+        # Paced by deadlines (step `ms` not before first_send + ms milliseconds), so a
+        # busy machine's long sleeps do not thin the flood out; a step that is late goes
+        # at once, but never more than 8 steps of catching up in one burst.
         per_ms = 20
         notes_sent = others_sent = 0
         first_send = time.perf_counter_ns()
+        next_ns = first_send
         ms = 0
         while notes_sent < count:
+            now = time.perf_counter_ns()
+            if next_ns > now:
+                time.sleep((next_ns - now) / 1e9)
+            next_ns = max(next_ns + 1_000_000, time.perf_counter_ns() - 8_000_000)
             if (ms // 8) % 2 == 0:
                 for _ in range(per_ms):
                     if notes_sent < count:
@@ -180,15 +201,16 @@ def test_flood_of_notes_and_clock_sysex_loses_nothing(
                     others_sent += 1
             last_send = time.perf_counter_ns()
             ms += 1
-            time.sleep(0.001)
-        send_s = (last_send - first_send) / 1e9
+        periods = (last_send - first_send) / 1e6 / jack_server.period_ms
         hits = _collect(out, count, timeout_s=15)
         hits += _quiet(out, 0.3)
         reader = inputs.readers()[kit.name]
         assert reader.errors == 0
 
     assert others_sent >= count - per_ms * 8
-    assert send_s < 3.0, f"sending took {send_s:.2f} s; the flood was meant to be ~1 s"
+    # The condition: a flood, many notes in every JACK period (a drummer's kit sends at
+    # most a few); ~53 at the intended pace.
+    assert count / periods > 10, f"only {count / periods:.1f} notes per JACK period"
     got = [(h.piece, h.velocity) for h in hits]
     want = [(GENERAL_MIDI[note], vel) for _, note, vel in sent]
     # Every sent note, in order. Extras are allowed only as xrun re-reads: a copy of a
@@ -290,13 +312,21 @@ def test_devices_command_lists_and_monitors(jack_server: JackServer,
         assert "MIDI: JACK" in listing
         assert f"{kit.name}: player 2, Roland TD, connected" in listing
 
+        monitoring_done = threading.Event()
+
         def play() -> None:
-            time.sleep(0.6)
-            kit.note(55, 99)
+            # Every 0.1 s until the monitor is over: however long the command takes to
+            # start monitoring, it hears the pad while it does.
+            while not monitoring_done.is_set():
+                kit.note(55, 99)
+                monitoring_done.wait(0.1)
 
         player = threading.Thread(target=play)
         player.start()
-        assert cli.main(["devices", "--monitor", "--seconds", "1.2"]) == 0
-        player.join()
+        try:
+            assert cli.main(["devices", "--monitor", "--seconds", "1.2"]) == 0
+        finally:
+            monitoring_done.set()
+            player.join()
         monitor = capsys.readouterr().out
     assert f"{kit.name}  note  55  crash" in monitor and "vel  99" in monitor

@@ -80,7 +80,7 @@ def _locked(path: Path, seconds: float | None = None) -> Iterator[subprocess.Pop
         try:
             holder.wait(timeout=30)
         finally:
-            stop_process(holder)  # type: ignore[arg-type]
+            stop_process(holder)
 
 
 def _with_scores(path: Path, n: int = 1) -> None:

@@ -199,16 +199,13 @@ def test_ten_ms_asynchrony_spread_scores_as_the_design_says(strictness, target):
     assert got == pytest.approx(target, abs=2.0)
 
 
-def _medley_or_skip():
-    path = charts_dir() / "summit-medley.json"
-    if not path.exists():
-        pytest.skip(f"bundled medley not present yet ({path})")
-    return load_chart(path)
+def _medley():
+    return load_chart(charts_dir() / "summit-medley.json")
 
 
 @pytest.mark.parametrize("which", ["generated", "medley"])
 def test_sync_falls_as_relative_jitter_grows(which):
-    chart = groove_chart(bars=48) if which == "generated" else _medley_or_skip()
+    chart = groove_chart(bars=48) if which == "generated" else _medley()
     percents = [_sync_percent(chart, "standard", sigma / 1000) for sigma in (0, 5, 10, 20, 40)]
     assert percents[0] == 100.0
     assert all(a > b for a, b in itertools.pairwise(percents)), percents

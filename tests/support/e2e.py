@@ -241,22 +241,33 @@ class XTestKeys(XTest):
 @dataclass(order=True)
 class Action:
     song_t: float  # when, in song seconds (the player's intent: chart time + offset)
+    player: int = field(compare=False)  # whose sender sends it
     what: Any = field(compare=False)  # handed to the sender
+    hit: bool = field(compare=False, default=True)  # a key-down / note-on (else a release)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sent:
+    player: int
+    hit: bool
     song_t: float  # intended song time
-    stamp_ns: int  # perf_counter_ns right after the send
+    stamp_ns: int  # perf_counter_ns when it was handed to the transport
     song_at_send: float  # where the followed clock put that instant
 
 
-def play_on_time(clock: ClockFollower, actions: Sequence[Action], send: Callable[[Any], None],
-                 log: list[Sent], stop: threading.Event) -> None:
-    """Send each action when the game's song clock (as followed now) reaches its time.
+Sender = Callable[[Any], int | None]  # sends an action; may return its own perf_counter_ns stamp
 
-    Sleeps in short steps while the deadline is far (re-reading the fit, which moves as
-    new clock lines arrive), then sleeps to ~1 ms before it and spins the rest."""
+
+def play_on_time(clock: ClockFollower, actions: Sequence[Action], senders: Sequence[Sender],
+                 log: list[Sent], stop: threading.Event) -> None:
+    """Send every player's actions, in time order, each when the game's song clock (as
+    followed now) reaches its time.
+
+    One thread for both players: two threads spinning towards the same deadline (every
+    unison) would take turns holding the GIL, and one player would be late by the
+    interpreter's switch interval. Sleeps in short steps while the deadline is far
+    (re-reading the fit, which moves as new clock lines arrive), then sleeps to ~1 ms
+    before it and spins the rest."""
     for action in sorted(actions):
         while not stop.is_set():
             fit = clock.fit()
@@ -273,7 +284,17 @@ def play_on_time(clock: ClockFollower, actions: Sequence[Action], send: Callable
             deadline = fit.stamp_ns(action.song_t)
             while time.perf_counter_ns() < deadline:
                 pass
-            send(action.what)
             now = time.perf_counter_ns()
-            log.append(Sent(action.song_t, now, fit.song_time(now)))
+            # A sender that knows better (XTest: the instant it flushes) returns its stamp.
+            stamp = senders[action.player](action.what) or now
+            log.append(Sent(action.player, action.hit, action.song_t, stamp, fit.song_time(stamp)))
             break
+
+
+def song_times_at(points: Sequence[tuple[int, float]], stamps_ns: Sequence[int]) -> list[float]:
+    """The game's song time at each stamp, read off its own clock log afterwards (linear
+    between the log's lines, a frame apart): when a send really happened, in the game's
+    terms, whatever the follower predicted at the time."""
+    t = np.array([p[0] for p in points], dtype=np.float64)
+    s = np.array([p[1] for p in points], dtype=np.float64)
+    return [float(x) for x in np.interp(np.asarray(stamps_ns, dtype=np.float64), t, s)]

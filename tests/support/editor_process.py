@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from duet_drums.editor.window.report import parse
+from tests.support.procs import close_pipes
 
 TIMEOUT_S = 60.0  # only a failure detector: every wait ends as soon as its event comes
 
@@ -42,7 +43,8 @@ class EditorProcess:
     def __enter__(self) -> EditorProcess:
         self.proc = subprocess.Popen(self.args, env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self.wait_for("ready")
         self._next = 0  # what came before the window was ready is still to be waited for
         self.wid = self.xdotool("search", "--sync", "--classname", self.wm_class).split()[0]
@@ -50,8 +52,13 @@ class EditorProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
             self.kill()  # a test that failed half-way leaves no window behind
+        self.proc.wait(timeout=TIMEOUT_S)
+        self._reader.join(timeout=TIMEOUT_S)  # it reads to the end of the output first
+        close_pipes(self.proc)
 
     def _read(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None

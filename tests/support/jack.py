@@ -15,13 +15,16 @@ import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 import pytest
 
-from tests.support.procs import stop_process
+from tests.support.need import unavailable
+from tests.support.procs import log_tail, stop_process
 
 SAMPLE_RATE = 48000
 PERIOD = 256
@@ -56,10 +59,10 @@ def server_running(name: str) -> bool:
     return probe.returncode == 0 and "running" in probe.stdout and "not running" not in probe.stdout
 
 
-def _start(name: str, realtime: bool) -> subprocess.Popen[bytes] | None:
+def _start(name: str, realtime: bool, log: IO[bytes]) -> subprocess.Popen[bytes] | None:
     cmd = ["jackd", "-n", name, "-R" if realtime else "--no-realtime",
            "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     waited = subprocess.run(["jack_wait", "-s", name, "-w", "-t", "10"], capture_output=True,
                             check=False, timeout=20)
@@ -84,12 +87,14 @@ def running_jack_server(name: str | None = None) -> Iterator[JackServer]:
     # without realtime, before giving up.
     proc = None
     realtime = True
-    for realtime in (True, True, False):
-        proc = _start(name, realtime=realtime)
-        if proc is not None:
-            break
-    if proc is None:
-        raise RuntimeError("jackd did not start (tried -R and --no-realtime)")
+    with tempfile.TemporaryFile() as log:
+        for realtime in (True, True, False):
+            proc = _start(name, realtime, log)
+            if proc is not None:
+                break
+        if proc is None:
+            raise RuntimeError(f"jackd did not start (tried -R twice and --no-realtime); "
+                               f"its output:\n{log_tail(log)}")
     previous = os.environ.get("JACK_DEFAULT_SERVER")
     os.environ["JACK_DEFAULT_SERVER"] = name
     try:
@@ -114,7 +119,8 @@ _shared: _Shared | None = None
 
 @pytest.fixture(scope="session")
 def jack_server() -> Iterator[JackServer]:
-    """A JACK server for the whole test session; skips with the reason if there is none.
+    """A JACK server for the whole test session; `unavailable` (skip, or fail in CI)
+    with the reason if there is none.
 
     Test modules import this fixture by name, so pytest holds one session fixture per
     module; they all share one server (started by the first, stopped after the last).
@@ -125,14 +131,17 @@ def jack_server() -> Iterator[JackServer]:
     global _shared
     why = missing_tools()
     if why:
-        pytest.skip(f"JACK MIDI tests {why}")
+        unavailable(f"JACK MIDI tests {why}")
     if _shared is None:
         context = running_jack_server()
         try:
             server = context.__enter__()
         except RuntimeError as exc:
-            pytest.skip(f"JACK MIDI tests: {exc}")
-        _shared = _Shared(server, context)
+            problem = str(exc)
+        else:
+            _shared = _Shared(server, context)
+    if _shared is None:
+        unavailable(f"JACK MIDI tests: {problem}")
     shared = _shared
     shared.users += 1
     try:

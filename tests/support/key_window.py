@@ -128,8 +128,12 @@ class KeyWindow:
         self.env = {**os.environ, "DISPLAY": display, "SDL_VIDEODRIVER": "x11",
                     "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
                     "SDL_VIDEO_X11_WMCLASS": self.wm_class}
-        self.args = [sys.executable, str(Path(__file__).resolve()), "--fps", str(fps),
-                     "--mode", mode, "--timeout", str(timeout_s), "--render-ms", str(render_ms)]
+        # (Parent-side imports here: the child runs this file as a script, without `tests`.)
+        from tests.support.procs import prioritized
+
+        # Prioritized like the game in the end-to-end test: this is the game's keyboard loop.
+        self.args = prioritized([sys.executable, str(Path(__file__).resolve()), "--fps", str(fps),
+                                 "--mode", mode, "--timeout", str(timeout_s), "--render-ms", str(render_ms)])
         self.timeout_s = timeout_s
         self.proc: subprocess.Popen[str] | None = None
         self.wid = ""
@@ -165,6 +169,27 @@ class KeyWindow:
         if proc.returncode != 0:
             raise RuntimeError(f"xdotool {' '.join(args)} failed: {proc.stderr.strip()}")
         return proc.stdout
+
+    def press(self, keysyms: Sequence[str], gaps_s: Sequence[float] = ()) -> list[int]:
+        """Press and release each entry of `keysyms` (a key, or "a+j" for keys pressed
+        together in one flush) through XTEST from this process, sleeping `gaps_s[i]` after
+        the i-th; returns the perf_counter_ns at which each press was flushed to the X
+        server. A test compares what the window stamped with these, not with the gaps it
+        meant to leave: a busy machine stretches a sleep, never the truth."""
+        from tests.support.xtest import XTest
+
+        sender = XTest(self.display)
+        try:
+            sent = []
+            for i, keys in enumerate(keysyms):
+                chord = keys.split("+")
+                sent.append(sender.send(chord, down=True))
+                sender.send(chord, down=False)
+                if i < len(gaps_s):
+                    time.sleep(gaps_s[i])
+            return sent
+        finally:
+            sender.close()
 
     def session(self) -> subprocess.Popen[str]:
         """A persistent `xdotool -` reading commands from stdin: no process start per key,

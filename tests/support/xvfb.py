@@ -15,13 +15,15 @@ import os
 import random
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.procs import stop_process
+from tests.support.need import unavailable
+from tests.support.procs import log_tail, prioritized, stop_process
 
 REQUIRED_TOOLS = ("Xvfb", "xdotool", "xdpyinfo")
 FIRST_DISPLAY = 90
@@ -70,35 +72,46 @@ def running_xvfb(screen: str = "1280x720x24", timeout_s: float = 10.0) -> Iterat
     # Start at a random number so parallel test runs rarely collide on the same one.
     span = LAST_DISPLAY - FIRST_DISPLAY
     start = random.randrange(span)
+    last_words = ""
     for i in range(span):
         number = FIRST_DISPLAY + (start + i) % span
         if not _display_free(number):
             continue
         display = f":{number}"
-        proc = subprocess.Popen(
-            ["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        if not _wait_until_ready(display, proc, timeout_s):
-            stop_process(proc)
-            continue  # someone else took this number between our check and the lock
+        with tempfile.TemporaryFile() as log:
+            proc = subprocess.Popen(
+                prioritized(["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp"]),
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+            if not _wait_until_ready(display, proc, timeout_s):
+                stop_process(proc)
+                last_words = f"; Xvfb {display} said: {log_tail(log)}"
+                continue  # someone else took this number between our check and the lock
         try:
             yield display
         finally:
             stop_process(proc)
         return
-    raise RuntimeError(f"no free X display between :{FIRST_DISPLAY} and :{LAST_DISPLAY}")
+    raise RuntimeError(f"no X display between :{FIRST_DISPLAY} and :{LAST_DISPLAY} started{last_words}")
 
 
 @pytest.fixture(scope="module")
 def xvfb_display() -> Iterator[str]:
-    """DISPLAY of a private Xvfb for this test module; skips when Xvfb/xdotool are missing.
+    """DISPLAY of a private Xvfb for this test module; `unavailable` (skip, or fail in CI)
+    when Xvfb/xdotool are missing or no server starts.
 
     Import it into a test module with an assignment (`xvfb_display = xvfb.xvfb_display`)
     so pytest registers it there.
     """
     reason = missing_tools()
     if reason:
-        pytest.skip(f"X server tests skipped: {reason}")
-    with running_xvfb() as display:
-        yield display
+        unavailable(f"X server tests {reason}")
+    with contextlib.ExitStack() as stack:
+        try:
+            display = stack.enter_context(running_xvfb())
+        except RuntimeError as exc:
+            problem = str(exc)
+        else:
+            yield display
+            return
+    unavailable(f"X server tests: {problem}")

@@ -68,7 +68,8 @@ class AudioCache:
     def load(self, key: str) -> CachedAudio | None:
         path = self._path(key)
         try:
-            with np.load(path, allow_pickle=False) as data:
+            # Our own handle: np.load leaks the file it opened when it is not a zip.
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
                 pcm = data["pcm"]
                 scale = float(data["scale"])
                 messages = tuple(json.loads(str(data["messages"])))
