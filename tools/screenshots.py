@@ -4,14 +4,13 @@
 
 Starts a private Xvfb (1280x720), runs the game in a child process with
 SDL_VIDEODRIVER=x11 on it, drives the real scenes with injected key events and fixed
-time steps (so every run gives the same pictures), and captures the X root window with
-ImageMagick's `import` after each scene has been drawn and flipped. Both players are the
+time steps (so every run gives the same pictures), and saves the window's surface after
+each scene has been drawn and flipped (what the X server shows; no ImageMagick needed). Both players are the
 AI partner, so the play screenshot shows both highways busy.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +21,9 @@ PLAY_AT_S = 121.0  # mid-song: the chorus of "Golden", both parts busy
 
 
 def _capture(path: Path) -> None:
-    subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
+    import pygame
+
+    pygame.image.save(pygame.display.get_surface(), str(path))
     print(f"wrote {path}")
 
 
