@@ -153,7 +153,7 @@ def test_cli_json_contract(library: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["library", "scan", str(library), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"songs", "skipped", "seconds", "cached"}
-    assert out["cached"] == 0 and isinstance(out["seconds"], float)
+    assert out["cached"] is False and isinstance(out["seconds"], float)
     first = out["songs"][0]
     assert set(first) == {"folder", "chart_file", "title", "artist", "charter", "drum_type", "notes",
                           "first_note_ms", "last_note_ms"}
@@ -166,14 +166,14 @@ def test_cli_json_contract(library: Path, capsys: pytest.CaptureFixture[str]) ->
     assert {s["folder"] for s in out["skipped"]} == {"Broken/Cut", "Broken/Guitar Only", "Broken/Only Ini"}
     assert all(set(s) == {"folder", "reason"} for s in out["skipped"])
     assert main(["library", "scan", str(library), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["cached"] == 6
+    assert json.loads(capsys.readouterr().out)["cached"] is True
     assert cache_path().exists()
 
 
 def test_cli_no_cache_neither_reads_nor_writes_the_cache(library: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["library", "scan", str(library), "--json", "--no-cache"]) == 0
-    assert json.loads(capsys.readouterr().out)["cached"] == 0
+    assert json.loads(capsys.readouterr().out)["cached"] is False
     assert not cache_path().exists()
 
 

@@ -8,7 +8,8 @@ folder with its reason. `--json` prints one object:
                 "notes": {"easy", "medium", "hard", "expert"}, "first_note_ms", "last_note_ms"}],
      "skipped": [{"folder", "reason"}], "seconds", "cached"}
 
-`cached` is how many folders came from the cache without being read; first and last note
+`cached` is true when the cache answered for folders that did not change (the text
+output says how many; `--no-cache` reads every folder and gives false); first and last note
 are expert's, in ms from the tempo map alone (no .chart Offset, no ini delay).
 """
 

@@ -88,7 +88,7 @@ class LibraryScan:
     def to_json(self) -> dict[str, Any]:
         return {"songs": [s.json_row() for s in self.songs],
                 "skipped": [{"folder": s.folder, "reason": s.reason} for s in self.skipped],
-                "seconds": round(self.seconds, 3), "cached": self.cached}
+                "seconds": round(self.seconds, 3), "cached": self.cached > 0}
 
 
 def read_folder(path: str) -> Entry:
