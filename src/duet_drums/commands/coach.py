@@ -2,8 +2,8 @@
 
 The replay re-plays through a fresh session (as `rescore` does) and the coach reads
 that session, so the report is the one the results screen showed for that song. The
-chart is found as `rescore` finds it: `--chart FILE`, or the bundled chart with the
-replay's chart id.
+chart is found as `rescore` finds it: `--chart` (a chart file or a song folder), or the
+bundled or user chart with the replay's chart id.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import argparse
 import json
 import sys
 
-from duet_drums.commands.engine import find_chart
-from duet_drums.core.chart import ChartError, load_chart
+from duet_drums.commands.engine import replay_and_chart
+from duet_drums.core.chart import ChartError
 from duet_drums.core.coach import coach_session
 from duet_drums.core.coach_models import CoachReport, Interval, PlayerCoach, TempoWindow
-from duet_drums.core.replay import ReplayError, load_replay, replay_session
-from duet_drums.paths import charts_dir
+from duet_drums.core.replay import ReplayError, replay_session
 
 
 def _ms(x: float | None) -> str:
@@ -95,16 +94,7 @@ def format_report(r: CoachReport) -> str:
 
 def _cmd_coach(args: argparse.Namespace) -> int:
     try:
-        replay = load_replay(args.replay)
-        if args.chart:
-            chart = load_chart(args.chart)
-        else:
-            found = find_chart(replay.chart_id, charts_dir())
-            if found is None:
-                print(f"{args.replay}: no chart with id {replay.chart_id!r} in {charts_dir()}; "
-                      "pass --chart FILE", file=sys.stderr)
-                return 1
-            chart = found[0]
+        replay, chart = replay_and_chart(args.replay, args.chart)
         session = replay_session(replay, chart, force=args.force, file=str(args.replay))
     except (ReplayError, ChartError) as exc:
         print(exc, file=sys.stderr)
@@ -125,7 +115,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("replay", metavar="REPLAY", help="replay file (.json or .json.gz)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--chart", metavar="CHART",
-                   help="chart file (default: the bundled chart with the replay's chart id)")
+                   help="chart file or community song folder (default: the bundled or user chart "
+                          "with the replay's chart id)")
     p.add_argument("--force", action="store_true",
                    help="coach even if the chart changed since the replay was recorded")
     p.set_defaults(func=_cmd_coach)

@@ -11,17 +11,16 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
+from duet_drums.app.catalog import resolve, scan
 from duet_drums.commands.args import load_chart_or_report, part_difficulty
 from duet_drums.core.autoplay import bot_hits
-from duet_drums.core.chart import Chart, ChartError, chart_id, load_chart
+from duet_drums.core.chart import Chart, ChartError, chart_id
 from duet_drums.core.kit import LAYOUTS
-from duet_drums.core.replay import ReplayError, load_replay, replay_from_session, rescore, save_replay
+from duet_drums.core.replay import Replay, ReplayError, load_replay, replay_from_session, rescore, save_replay
 from duet_drums.core.result import Result
 from duet_drums.core.rules import STRICTNESS_NAMES, rules_for
 from duet_drums.core.session import DuetSession, PlayerSetup
-from duet_drums.paths import charts_dir
 
 
 def _print_result(result: Result) -> None:
@@ -61,30 +60,25 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_chart(wanted_id: str, folder: Path) -> tuple[Chart, Path] | None:
-    """The chart in `folder` whose id is `wanted_id`; broken files are skipped."""
-    for path in sorted(folder.glob("*.json")):
-        try:
-            chart = load_chart(path)
-        except ChartError:
-            continue
-        if chart_id(chart, path) == wanted_id:
-            return chart, path
-    return None
+def replay_and_chart(replay_file: str, chart_arg: str | None) -> tuple[Replay, Chart]:
+    """A saved replay and the chart it was played on: `--chart` (a chart file or a
+    community song folder) when given, else the chart with the replay's id among the
+    bundled charts and the player's own (the game's catalog). Raises ReplayError or
+    ChartError, each naming the file."""
+    replay = load_replay(replay_file)
+    if chart_arg:
+        return replay, resolve(chart_arg).chart
+    entry = scan().find(replay.chart_id)
+    if entry is None:
+        raise ChartError(replay_file, [("", f"no chart with id {replay.chart_id!r} among the bundled "
+                                            "charts and yours; pass --chart FILE (a chart or a song "
+                                            "folder)")])
+    return replay, entry.chart
 
 
 def _cmd_rescore(args: argparse.Namespace) -> int:
     try:
-        replay = load_replay(args.replay)
-        if args.chart:
-            chart = load_chart(args.chart)
-        else:
-            found = find_chart(replay.chart_id, charts_dir())
-            if found is None:
-                print(f"{args.replay}: no chart with id {replay.chart_id!r} in {charts_dir()}; "
-                      "pass --chart FILE", file=sys.stderr)
-                return 1
-            chart = found[0]
+        replay, chart = replay_and_chart(args.replay, args.chart)
         result = rescore(replay, chart, force=args.force, file=str(args.replay))
     except (ReplayError, ChartError) as exc:
         print(exc, file=sys.stderr)
@@ -123,7 +117,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Re-run REPLAY's hit stream against its chart and print the Result (JSON).")
     res.add_argument("replay", metavar="REPLAY", help="replay file (.json or .json.gz)")
     res.add_argument("--chart", metavar="CHART",
-                     help="chart file (default: the bundled chart with the replay's chart id)")
+                     help="chart file or community song folder (default: the bundled or user chart "
+                          "with the replay's chart id)")
     res.add_argument("--force", action="store_true",
                      help="re-score even if the chart changed since the replay was recorded")
     res.set_defaults(func=_cmd_rescore)
