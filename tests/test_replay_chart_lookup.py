@@ -20,7 +20,8 @@ from tests.engine_support import groove_chart
 from tests.library_support import SONGS, write_song
 
 
-def _played(chart_path: Path, chart_key: str, parts: list[tuple[str, str]], replay: Path) -> dict[str, object]:
+def _played(chart_path: Path, chart_key: str, parts: list[tuple[str, str]],
+            replay: Path) -> dict[str, object]:
     """Two bots play; the replay is saved; the Result as JSON."""
     chart = load_chart(chart_path) if chart_path.suffix == ".json" else load_song(chart_path).chart
     session = DuetSession(chart, [PlayerSetup(p, d) for p, d in parts])
