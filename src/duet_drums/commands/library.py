@@ -9,7 +9,8 @@ folder with its reason. `--json` prints one object:
      "skipped": [{"folder", "reason"}], "seconds", "cached"}
 
 `cached` is how many folders came from the cache without being read; first and last note
-are expert's, in ms from the tempo map alone (no .chart Offset, no ini delay).
+are expert's, in ms from the tempo map alone (no .chart Offset, no ini delay). What was
+done about a damaged, unwritable or locked cache is printed to stderr as a warning.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         print(f"error: {root}: not a folder", file=sys.stderr)
         return 2
     scan = scan_one(root, use_cache=not args.no_cache, workers=args.workers)
+    for notice in scan.notices:
+        print(f"warning: {notice}", file=sys.stderr)
     if args.json:
         print(json.dumps(scan.to_json(), indent=2, ensure_ascii=False))
     else:
