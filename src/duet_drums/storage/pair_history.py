@@ -13,16 +13,22 @@ A *session* is a sitting: songs less than `SESSION_GAP_S` apart belong to one.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from duet_drums.core.coach_input import PAIRING_NAMES
 from duet_drums.core.coach_models import CoachReport
+from duet_drums.storage.dbfile import rows_or_notice
 from duet_drums.storage.scores import scores_path
 
 SESSION_GAP_S = 3600.0
+# Another program's transaction on the shared file is waited for this long, no more: the
+# results screen is waiting on a write.
+BUSY_TIMEOUT_S = 2.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pair_history (
@@ -80,14 +86,31 @@ def _strongest_drift(report: CoachReport) -> tuple[float | None, str]:
 
 
 class PairHistoryDB:
+    """Writes are one transaction each (WAL, `synchronous=FULL`, as the scores). Reads
+    never raise: a row that does not decode (a damaged page, a hand edit) is left out
+    and counted in `skipped_rows`, and a database that cannot be read gives what was
+    read so far; `notices` says so. Opening raises sqlite3.Error / OSError (the caller
+    says "pair history not saved"); a lock is waited for `BUSY_TIMEOUT_S` first."""
+
     def __init__(self, path: Path | None = None):
         self.path = path or scores_path()
+        self.notices: list[str] = []
+        self.skipped_rows = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
-        self._conn.commit()
+        self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            if self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='pair_history'"
+                                  ).fetchone() is None:
+                self._conn.executescript(_SCHEMA)
+                self._conn.commit()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _rows(self, sql: str, params: list[object]) -> list[tuple[Any, ...]]:
+        return rows_or_notice(self._conn, sql, params, self.notices, f"the pair history in {self.path}")
 
     def close(self) -> None:
         self._conn.close()
@@ -130,23 +153,31 @@ class PairHistoryDB:
         sign = -1.0 if flip else 1.0
         last: float | None = None
         session = -1
-        for cid, at, sync, offsets, spread, drift, where, verdict in self._conn.execute(
-                sql + " ORDER BY played_at, id", params):
+        rows = self._rows(sql + " ORDER BY played_at, id", params)
+        for row in rows:
+            point = _point(row, sign, flip)
+            if point is None:
+                continue
+            cid, at, sync, offsets, spread, drift, where, verdict = point
             if last is None or at - last > SESSION_GAP_S:
                 session += 1
             last = at
-            out.chart_ids.append(str(cid))
-            out.played_at.append(float(at))
+            out.chart_ids.append(cid)
+            out.played_at.append(at)
             out.session.append(session)
-            out.sync_percent.append(float(sync))
-            stored = json.loads(offsets)
+            out.sync_percent.append(sync)
             for pairing in PAIRING_NAMES:
-                v = stored.get(pairing)
-                out.offsets_ms[pairing].append(None if v is None else sign * float(v))
-            out.spread_ms.append(None if spread is None else float(spread))
-            out.drift_bpm.append(None if drift is None else float(drift))
-            out.drift_where.append(str(where))
-            out.coupling.append(_FLIP_VERDICT.get(verdict, verdict) if flip else str(verdict))
+                out.offsets_ms[pairing].append(offsets[pairing])
+            out.spread_ms.append(spread)
+            out.drift_bpm.append(drift)
+            out.drift_where.append(where)
+            out.coupling.append(verdict)
+        skipped = len(out.session) < len(rows)
+        if skipped:
+            self.skipped_rows += len(rows) - len(out.session)
+            message = f"{self.path}: some songs of the pair history are damaged and left out"
+            if message not in self.notices:
+                self.notices.append(message)
         return out
 
     def report(self, first: str, second: str, index: int, chart_id: str | None = None) -> CoachReport:
@@ -158,10 +189,37 @@ class PairHistoryDB:
         if chart_id is not None:
             sql += " AND chart_id=?"
             params.append(chart_id)
-        rows = self._conn.execute(sql + " ORDER BY played_at, id", params).fetchall()
+        rows = self._rows(sql + " ORDER BY played_at, id", params)
         return CoachReport.model_validate_json(rows[index][0])
 
     def pairs(self) -> list[tuple[str, str]]:
-        rows = self._conn.execute(
-            "SELECT DISTINCT name_a, name_b FROM pair_history ORDER BY name_a, name_b").fetchall()
+        rows = self._rows("SELECT DISTINCT name_a, name_b FROM pair_history ORDER BY name_a, name_b", [])
         return [(str(a), str(b)) for a, b in rows]
+
+
+_Point = tuple[str, float, float, dict[str, float | None], float | None, float | None, str, str]
+
+
+def _optional(value: object) -> float | None:
+    return None if value is None else _finite(value)
+
+
+def _finite(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{value!r:.40} is not a number")
+    return float(value)
+
+
+def _point(row: tuple[Any, ...], sign: float, flip: bool) -> _Point | None:
+    """One stored song as the plot's numbers, turned to the caller's order; None for a
+    row that does not hold what `record` writes."""
+    cid, at, sync, offsets, spread, drift, where, verdict = row
+    try:
+        stored = json.loads(offsets)
+        if not isinstance(stored, dict) or not isinstance(cid, str) or not isinstance(verdict, str):
+            return None
+        leans = {p: None if stored.get(p) is None else sign * _finite(stored.get(p)) for p in PAIRING_NAMES}
+        return (cid, _finite(at), _finite(sync), leans, _optional(spread), _optional(drift), str(where),
+                _FLIP_VERDICT.get(verdict, verdict) if flip else verdict)
+    except (ValueError, TypeError, RecursionError):
+        return None
