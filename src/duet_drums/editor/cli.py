@@ -176,7 +176,7 @@ def _load_song(path: Path) -> tuple[Chart, list[str]]:
 def _import(args: argparse.Namespace) -> int:
     src, out = Path(args.source), Path(args.output)
     _free(out, args.force)
-    if not src.exists():
+    if not src.exists() and not src.is_symlink():  # a link loop: the reader says what is wrong
         raise CliError(f"{src}: no such file or folder")
     if src.suffix.lower() == ".json":
         raise CliError(f"{src} is already a Duet Drums chart; open it, or run `format` on it")
