@@ -140,7 +140,7 @@ def _read_file(path: Path, limit: int, label: str) -> bytes:
     try:
         return read_bounded(path, limit)
     except FileReadError as exc:
-        raise FormatError(label, f"{exc.reason}; not read") from None
+        raise FormatError(label, exc.reason) from None
 
 
 def _listing(folder: Path, label: str) -> dict[str, str]:

@@ -113,9 +113,10 @@ def _outcome(entry: Entry) -> SongSummary | str | None:
     try:
         if "song" in entry:
             return SongSummary.from_dict(entry["song"])
-        return str(entry["skipped"])
+        reason = entry["skipped"]
     except (KeyError, TypeError, ValueError):
         return None
+    return reason if isinstance(reason, str) and reason else None
 
 
 def _start_method() -> str:
