@@ -20,10 +20,12 @@ from duet_drums.app.routes import PairHistory
 from duet_drums.app.scenes.pair_history import PairHistoryScene
 from duet_drums.audio.audio_cache import AudioCache
 from duet_drums.audio.stems import load_stems
+from duet_drums.cli import main as cli_main
 from duet_drums.core.coach import coach_session
 from duet_drums.core.ensemble import Musician
 from duet_drums.editor import autosave
 from duet_drums.library import LibraryCache, scan_library
+from duet_drums.library.cache import cache_path
 from duet_drums.storage.pair_history import PairHistoryDB
 from duet_drums.storage.scores import scores_path
 from tests.coach_support import drift_chart, play
@@ -306,3 +308,18 @@ def test_a_read_only_data_folder_does_not_stop_the_editor_from_starting() -> Non
             autosave.end_session(data)
             autosave.discard_autosave(data / "song.json", data)
         assert message is not None and "no recovery will be offered" in message
+
+
+def test_library_scan_command_goes_on_past_a_damaged_cache(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = _library(tmp_path / "Songs")
+    path = cache_path()  # the user's own cache, as the game and the command use it
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"SQLite format 3\x00" + os.urandom(5000))
+    assert cli_main(["library", "scan", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert "4 songs, 0 skipped" in out and "Traceback" not in err
+    assert err.startswith(f"warning: {path}: the library cache was damaged") and "moved it to" in err
+    assert cli_main(["library", "scan", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert "(4 from the cache, 0 read)" in out and err == ""
