@@ -265,18 +265,26 @@ def test_a_pair_history_table_of_another_shape_is_read_as_empty(report_json: str
     db.close()
 
 
-def test_a_locked_pair_history_write_gives_up_after_its_patience_and_says_so(report_json: str) -> None:
+def test_a_pair_history_write_under_a_lock_is_kept_and_written_when_it_is_gone(report_json: str) -> None:
     from duet_drums.core.coach_models import CoachReport
 
+    report = CoachReport.model_validate_json(report_json)
     _history(1, report_json)
     db = PairHistoryDB()
     with _locked(scores_path()):
         started = time.monotonic()
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            db.record(("Ann", "Ben"), "groove", CoachReport.model_validate_json(report_json))
-        assert time.monotonic() - started >= 1.5  # waited, as the scores do, before giving up
-        assert len(db.progress("Ann", "Ben")) == 1  # reading goes on under the lock
-    db.close()
+        with pytest.raises(sqlite3.OperationalError, match=r"locked.*kept, and written after the next song"):
+            db.record(("Ann", "Ben"), "groove", report, played_at=1_800_000_000.0)
+        assert time.monotonic() - started >= 1.5  # waited, as the scores do, before keeping it
+        assert len(db.progress("Ann", "Ben")) == 1 and db.waiting == 1  # reading goes on under the lock
+    db.record(("Ann", "Ben"), "drift", report, played_at=1_800_000_600.0)  # the next song writes both
+    assert db.progress("Ann", "Ben").chart_ids == ["groove", "groove", "drift"] and db.waiting == 0
+    with _locked(scores_path()), pytest.raises(sqlite3.OperationalError, match="kept"):
+        db.record(("Ann", "Ben"), "last", report, played_at=1_800_001_200.0)
+    db.close()  # the game closing: the last one is written
+    again = PairHistoryDB()
+    assert again.progress("Ann", "Ben").chart_ids[-1] == "last"
+    again.close()
     _healthy(scores_path())
 
 

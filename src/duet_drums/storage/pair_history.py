@@ -12,6 +12,7 @@ A *session* is a sitting: songs less than `SESSION_GAP_S` apart belong to one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sqlite3
@@ -22,7 +23,7 @@ from typing import Any
 
 from duet_drums.core.coach_input import PAIRING_NAMES
 from duet_drums.core.coach_models import CoachReport
-from duet_drums.storage.dbfile import rows_or_notice
+from duet_drums.storage.dbfile import error_kind, rows_or_notice
 from duet_drums.storage.scores import scores_path
 
 SESSION_GAP_S = 3600.0
@@ -96,6 +97,7 @@ class PairHistoryDB:
         self.path = path or scores_path()
         self.notices: list[str] = []
         self.skipped_rows = 0
+        self._waiting: list[tuple[object, ...]] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         try:
@@ -113,11 +115,35 @@ class PairHistoryDB:
         return rows_or_notice(self._conn, sql, params, self.notices, f"the pair history in {self.path}")
 
     def close(self) -> None:
+        """Songs kept from a locked write get a last chance before the file is closed."""
+        with contextlib.suppress(sqlite3.Error):
+            self._write_waiting()
         self._conn.close()
+
+    @property
+    def waiting(self) -> int:
+        """Songs recorded while the database was locked, not yet written."""
+        return len(self._waiting)
+
+    def _write_waiting(self) -> None:
+        while self._waiting:
+            self._insert(self._waiting[0])
+            self._waiting.pop(0)
+
+    def _insert(self, row: tuple[object, ...]) -> int:
+        with self._conn:
+            cur = self._conn.execute(
+                "INSERT INTO pair_history (name_a, name_b, chart_id, played_at, sync_percent, offsets,"
+                " spread_ms, drift_bpm, drift_where, coupling, report) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)
+        return int(cur.lastrowid or 0)
 
     def record(self, names: tuple[str, str], chart_id: str, report: CoachReport,
                played_at: float | None = None) -> int:
-        """Store one song's report for the pair (`names` as P1, P2); returns the row id."""
+        """Store one song's report for the pair (`names` as P1, P2); returns the row id.
+
+        A database locked past `BUSY_TIMEOUT_S` raises sqlite3.OperationalError saying the
+        song is kept: it is written before the next song's, or when the history is closed
+        (the game closing), whichever finds the lock gone first."""
         if not names[0] or not names[1]:
             raise ValueError(f"a pair needs two names, got {names!r}")
         flip = names[1] < names[0]
@@ -129,14 +155,22 @@ class PairHistoryDB:
             verdict = _FLIP_VERDICT.get(verdict, verdict)
         drift, where = _strongest_drift(report)
         a, b = sorted(names)
-        with self._conn:
-            cur = self._conn.execute(
-                "INSERT INTO pair_history (name_a, name_b, chart_id, played_at, sync_percent, offsets,"
-                " spread_ms, drift_bpm, drift_where, coupling, report) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (a, b, chart_id, time.time() if played_at is None else float(played_at),
-                 report.pair.sync_percent, json.dumps(offsets, sort_keys=True), report.pair.spread.sd_ms,
-                 drift, where, verdict, report.model_dump_json()))
-        return int(cur.lastrowid or 0)
+        row = (a, b, chart_id, time.time() if played_at is None else float(played_at),
+               report.pair.sync_percent, json.dumps(offsets, sort_keys=True), report.pair.spread.sd_ms,
+               drift, where, verdict, report.model_dump_json())
+        self._waiting.append(row)  # oldest first: this song is last
+        try:
+            row_id = 0
+            while self._waiting:
+                row_id = self._insert(self._waiting[0])
+                self._waiting.pop(0)
+            return row_id
+        except sqlite3.OperationalError as exc:
+            if error_kind(exc) != "busy":
+                self._waiting.pop()  # not a lock: a later try would fare no better
+                raise
+            raise sqlite3.OperationalError(
+                f"{exc}: kept, and written after the next song or when the game closes") from None
 
     def progress(self, first: str, second: str, chart_id: str | None = None) -> PairProgress:
         """The pair's songs in time order (only `chart_id`'s when given), oriented with
