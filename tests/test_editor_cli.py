@@ -143,7 +143,7 @@ def test_new_and_bad_input(tmp_path: Path, capsys: Capture) -> None:
     junk = tmp_path / "junk.mid"
     junk.write_bytes(b"not a midi file")
     code, _, err = _main(capsys, "import", junk, "-o", tmp_path / "z.json")
-    assert code == 1 and "junk.mid: not a readable MIDI file" in err
+    assert code == 1 and "junk.mid: byte 8: not a readable MIDI file" in err
     assert not (tmp_path / "z.json").exists()
 
 

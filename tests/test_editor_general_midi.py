@@ -111,7 +111,7 @@ def test_bad_files_are_refused_with_the_file_named(tmp_path: Path) -> None:
         read_general_midi(tmp_path / "nope.mid")
     junk = tmp_path / "junk.mid"
     junk.write_bytes(b"RIFF0000not midi")
-    with pytest.raises(MidiImportError, match=r"junk\.mid: not a readable MIDI file"):
+    with pytest.raises(MidiImportError, match=r"junk\.mid: byte 8: not a readable MIDI file"):
         read_general_midi(junk)
     empty = _daw_file(tmp_path / "empty.mid", notes=[(0, 56, 100)])
     with pytest.raises(MidiImportError, match=r"empty\.mid: no drum notes found"):

@@ -93,8 +93,11 @@ def test_a_cache_that_is_not_a_database_is_moved_aside(library: Path, tmp_path: 
     path.write_bytes(b"this is not sqlite" * 100)
     scan = scan_library([library], cache=LibraryCache(path), workers=1)
     assert len(scan.songs) == 3
-    assert (tmp_path / "cache.sqlite3.corrupt").exists()
-    assert scan_library([library], cache=LibraryCache(path), workers=1).cached == 6
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("cache.sqlite3.corrupt-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == b"this is not sqlite" * 100  # kept, not deleted
+    assert len(scan.notices) == 1 and f"moved it to {aside[0]}" in scan.notices[0]
+    again = scan_library([library], cache=LibraryCache(path), workers=1)
+    assert again.cached == 6 and again.notices == ()
 
 
 def test_symlink_loops_end_and_linked_libraries_are_read_once(library: Path, tmp_path: Path) -> None:
@@ -110,7 +113,8 @@ def test_a_huge_chart_is_listed_as_skipped_by_its_size(library: Path) -> None:
     with open(huge / "notes.mid", "wb") as fh:
         fh.truncate(1024**3)
     scan = scan_library([library], workers=1)
-    assert {s.folder: s.reason for s in scan.skipped}["Huge"].startswith("notes.mid: 1024 MB is more than")
+    assert {s.folder: s.reason for s in scan.skipped}["Huge"].startswith(
+        "notes.mid: too large: 1024.0 MB (the limit is 32.0 MB)")
 
 
 def test_a_root_that_is_not_a_folder_is_reported(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import io
 import json
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,12 +27,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from duet_drums.core.atomic import atomic_write_bytes
+from duet_drums.core.atomic import atomic_write_bytes, remove_orphaned_temps_in
+from duet_drums.core.safe_read import FileReadError, open_bounded
 from duet_drums.settings import cache_dir
 
 F32 = npt.NDArray[np.float32]
 FORMAT = 1
 SUFFIX = ".npz"
+# The size an entry may have even when the cap is set lower (or caching off) after it
+# was written; anything bigger is no entry of ours.
+MIN_ENTRY_LIMIT = 4 << 30
 
 
 def default_folder() -> Path:
@@ -68,21 +73,32 @@ class AudioCache:
     def load(self, key: str) -> CachedAudio | None:
         path = self._path(key)
         try:
-            # Our own handle: np.load leaks the file it opened when it is not a zip.
-            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
+            # Our own handle (np.load leaks the file it opened when it is not a zip), and
+            # only on a regular file: a pipe or a device left here would block or never end.
+            with open_bounded(path, max(self.cap_bytes, MIN_ENTRY_LIMIT)) as fh, \
+                    np.load(fh, allow_pickle=False) as data:
                 pcm = data["pcm"]
                 scale = float(data["scale"])
-                messages = tuple(json.loads(str(data["messages"])))
-        except FileNotFoundError:
+                messages = tuple(str(m) for m in json.loads(str(data["messages"])))
+            if pcm.dtype != np.int16 or pcm.ndim != 2 or not math.isfinite(scale):
+                raise ValueError("not an entry of this format")
+        except FileReadError as exc:
+            if exc.missing:
+                return None
+            self._drop(path)
             return None
         except Exception:  # truncated, not a zip, another format: a miss, and it goes
-            with contextlib.suppress(OSError):
-                path.unlink()
+            self._drop(path)
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used
         samples = pcm.astype(np.float32) * np.float32(scale / 32767.0)
         return CachedAudio(samples, messages)
+
+    @staticmethod
+    def _drop(path: Path) -> None:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
     def store(self, key: str, samples: F32, messages: Sequence[str] = ()) -> bool:
         """Keep `samples`; False when caching is off or the disk refused (never raises:
@@ -120,6 +136,7 @@ class AudioCache:
     def trim(self, keep: str | None = None) -> int:
         """Drop the least recently used entries until the folder fits the cap; returns
         how many were dropped. The entry just written (`keep`) goes last."""
+        remove_orphaned_temps_in(self.folder)  # a killed store's temp of another key
         entries = sorted(self.entries(), key=lambda e: (e[0].stem == keep, e[2]))
         total = sum(size for _, size, _ in entries)
         dropped = 0

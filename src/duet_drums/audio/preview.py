@@ -30,7 +30,7 @@ import numpy.typing as npt
 from duet_drums.audio.backing import synth_click
 from duet_drums.audio.samples import CHOKE_FADE_S, SampleBank, chokes, velocity_gain
 from duet_drums.audio.track import BackingTrack
-from duet_drums.audio.userfile import audio_path, decode_audio_file
+from duet_drums.audio.userfile import chart_audio_file, decode_audio_file
 from duet_drums.core.chart import Chart
 from duet_drums.core.kit import Piece
 from duet_drums.core.tempo import TempoMap
@@ -74,7 +74,7 @@ class SongAudio:
 def load_song_audio(chart: Chart, chart_path: str | os.PathLike[str], sample_rate: int) -> SongAudio | None:
     """The chart's own recording, or None when it names none. Raises `UserAudioError`
     (naming the file) when it names one that cannot be read."""
-    path = audio_path(chart, chart_path)
+    path = chart_audio_file(chart, chart_path)
     if path is None:
         return None
     x = decode_audio_file(path, sample_rate)

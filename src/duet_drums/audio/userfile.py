@@ -23,6 +23,7 @@ import numpy.typing as npt
 from duet_drums.audio.decode import AUDIO_SUFFIXES, DecodeError, decode_file
 from duet_drums.audio.track import BackingTrack, anchored_track
 from duet_drums.core.chart import Chart
+from duet_drums.core.safe_read import leads_outside
 
 F32 = npt.NDArray[np.float32]
 
@@ -34,11 +35,27 @@ class UserAudioError(Exception):
 
 
 def audio_path(chart: Chart, chart_path: str | os.PathLike[str]) -> Path | None:
-    """The chart's audio file, resolved relative to the chart's folder (None if unset)."""
+    """Where the chart's audio file would be: its name taken relative to the chart's
+    folder (None if unset). Whether it may be read is `chart_audio_file`'s question."""
     if not chart.metadata.audio:
         return None
-    p = Path(chart.metadata.audio).expanduser()
-    return p if p.is_absolute() else Path(chart_path).resolve().parent / p
+    return Path(chart_path).resolve().parent / chart.metadata.audio
+
+
+def chart_audio_file(chart: Chart, chart_path: str | os.PathLike[str]) -> Path | None:
+    """The chart's audio file, or None when it names none. A chart that names a file
+    outside its own folder (``../x.ogg``, an absolute path, a link leading out) is refused
+    with `UserAudioError`, as a song folder's ini is: a chart someone sent must not make
+    the game read a file elsewhere on the disk. The recording goes beside the chart."""
+    path = audio_path(chart, chart_path)
+    if path is None:
+        return None
+    name = str(chart.metadata.audio)
+    if leads_outside(path.parent, name):
+        raise UserAudioError(f"{chart_path}: metadata.audio names {name[:200]!r}, a file outside the "
+                             "chart's folder; refused (put the recording beside the chart and give "
+                             "its name alone)")
+    return path
 
 
 def decode_audio_file(path: Path, sample_rate: int) -> F32:
@@ -52,7 +69,7 @@ def decode_audio_file(path: Path, sample_rate: int) -> F32:
 def load_user_track(chart: Chart, chart_path: str | os.PathLike[str], sample_rate: int,
                     speed: float = 1.0, lead_in: float = 1.0) -> BackingTrack:
     """The chart's own recording as a BackingTrack; raises UserAudioError."""
-    path = audio_path(chart, chart_path)
+    path = chart_audio_file(chart, chart_path)
     if path is None:
         raise UserAudioError(f"{chart_path}: the chart names no audio file")
     x = decode_audio_file(path, sample_rate)

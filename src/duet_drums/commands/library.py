@@ -10,7 +10,8 @@ folder with its reason. `--json` prints one object:
 
 `cached` is true when the cache answered for folders that did not change (the text
 output says how many; `--no-cache` reads every folder and gives false); first and last note
-are expert's, in ms from the tempo map alone (no .chart Offset, no ini delay).
+are expert's, in ms from the tempo map alone (no .chart Offset, no ini delay). What was
+done about a damaged, unwritable or locked cache is printed to stderr as a warning.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         print(f"error: {root}: not a folder", file=sys.stderr)
         return 2
     scan = scan_one(root, use_cache=not args.no_cache, workers=args.workers)
+    for notice in scan.notices:
+        print(f"warning: {notice}", file=sys.stderr)
     if args.json:
         print(json.dumps(scan.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -17,6 +17,8 @@ Three details a plain `mkstemp` + `os.replace` gets wrong:
   target whose writer on this host is gone; a live writer's temp (another instance of
   the game saving at this moment) is never touched. Names of the old form
   (``.settings.toml.<random>.tmp``, written by earlier versions) are removed too.
+  Folders whose files get a new name each time (pending runs, audio cache entries) are
+  cleaned whole (`remove_orphaned_temps_in`), since no later save has the same target.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import stat
 from pathlib import Path
 
 _HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+_ANY_TEMP = re.compile(r"^\..+\.([0-9a-f]{6})-(\d+)-[0-9a-f]+\.tmp$")
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -70,15 +73,40 @@ def orphaned_temps(target: str | os.PathLike[str]) -> list[Path]:
     return out
 
 
-def remove_orphaned_temps(target: str | os.PathLike[str]) -> int:
-    """Remove what `orphaned_temps` finds; returns how many were removed. Never raises:
-    a folder we cannot clean is still one we can read."""
+def orphaned_temps_in(folder: str | os.PathLike[str]) -> list[Path]:
+    """Temp files of any target in `folder` left by writers that are no longer running:
+    for folders whose files get new names each time (pending runs, audio cache entries),
+    where no later save of the same name would ever clean them."""
+    out: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return out
+    for name in names:
+        m = _ANY_TEMP.match(name)
+        if m is not None and m.group(1) == _HOST and not _alive(int(m.group(2))):
+            out.append(Path(folder) / name)
+    return out
+
+
+def _remove(temps: list[Path]) -> int:
     removed = 0
-    for tmp in orphaned_temps(target):
+    for tmp in temps:
         with contextlib.suppress(OSError):
             tmp.unlink()
             removed += 1
     return removed
+
+
+def remove_orphaned_temps(target: str | os.PathLike[str]) -> int:
+    """Remove what `orphaned_temps` finds; returns how many were removed. Never raises:
+    a folder we cannot clean is still one we can read."""
+    return _remove(orphaned_temps(target))
+
+
+def remove_orphaned_temps_in(folder: str | os.PathLike[str]) -> int:
+    """Remove what `orphaned_temps_in` finds; never raises."""
+    return _remove(orphaned_temps_in(folder))
 
 
 def _resolve(path: str | os.PathLike[str]) -> Path:

@@ -17,8 +17,12 @@ read. Reading stops at the limit too, in case the file grows while it is read.
 from __future__ import annotations
 
 import os
+import re
 import stat
+from pathlib import Path
+from typing import BinaryIO
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 1 << 20
 
@@ -49,15 +53,17 @@ def describe_size(n: int) -> str:
     return f"{n / (1 << 20):.1f} MB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
-    """The whole file, or FileReadError when it is missing, not a regular file, or over
-    `limit` bytes."""
+def _open_checked(path: str | os.PathLike[str], limit: int) -> int:
+    """A descriptor on `path`, checked on the descriptor itself: a regular file of at most
+    `limit` bytes; raises FileReadError (and closes what it opened) otherwise."""
     try:
         fd = os.open(path, _FLAGS)
     except FileNotFoundError:
         raise FileReadError("file not found", missing=True) from None
     except OSError as exc:
         raise FileReadError(f"cannot read: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name, or a name the file system's encoding refuses
+        raise FileReadError("cannot read: no file system accepts this name") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -65,6 +71,17 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
         if st.st_size > limit:
             raise FileReadError(f"too large: {describe_size(st.st_size)} (the limit is "
                                 f"{describe_size(limit)})")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The whole file, or FileReadError when it is missing, not a regular file, or over
+    `limit` bytes."""
+    fd = _open_checked(path, limit)
+    try:
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -80,3 +97,25 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
         raise FileReadError(f"cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def open_bounded(path: str | os.PathLike[str], limit: int) -> BinaryIO:
+    """The file opened for reading, for readers that stream it (`np.load`), with the same
+    refusals as `read_bounded`; the size is checked once, at opening."""
+    fd = _open_checked(path, limit)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def leads_outside(folder: str | os.PathLike[str], name: str) -> bool:
+    """Whether a file name that a chart, an ini or a chart's metadata gives (``song.ogg``,
+    ``../x.ogg``, ``/home/me/x.ogg``, ``C:\\x.ogg``) leads out of `folder`, links
+    followed: a file someone sent must not make the game read (or an export copy) a
+    file elsewhere on the disk. A name no file system accepts counts as leading out."""
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or _DRIVE.match(norm) or "\0" in norm:
+        return True
+    # realpath, not Path.resolve: a link loop inside the name is an answer, not a RuntimeError.
+    base = Path(os.path.realpath(folder))
+    target = Path(os.path.realpath(base / norm))
+    return target != base and base not in target.parents

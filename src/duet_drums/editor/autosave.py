@@ -23,11 +23,14 @@ from pathlib import Path
 
 from duet_drums.core.atomic import atomic_write_text
 from duet_drums.core.chart import Chart, ChartError, chart_to_json, load_chart
+from duet_drums.core.jsonfile import JsonProblem, decode_json
+from duet_drums.core.safe_read import FileReadError, read_bounded
 
 AUTOSAVE_INTERVAL_S = 60.0
 SUFFIX = ".autosave"
 UNTITLED = "untitled.json"
 SESSION_FILE = "editor-session.json"
+MAX_SESSION_BYTES = 64 << 10
 
 
 def autosave_due(now_s: float, last_autosave_s: float, dirty: bool,
@@ -51,7 +54,10 @@ def write_autosave(chart: Chart, chart_path: str | os.PathLike[str] | None,
 
 
 def discard_autosave(chart_path: str | os.PathLike[str] | None, data_dir: str | os.PathLike[str]) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    """Remove the side file; a folder that does not allow it keeps it (the recovery it
+    would offer is found equal to the chart and not offered), never an error for a save
+    that did reach the disk."""
+    with contextlib.suppress(OSError):
         autosave_path(chart_path, data_dir).unlink()
 
 
@@ -70,7 +76,10 @@ def find_recovery(chart_path: str | os.PathLike[str] | None,
                   data_dir: str | os.PathLike[str]) -> Recovery | None:
     """What to offer when `chart_path` is opened (None: an unsaved new chart)."""
     side = autosave_path(chart_path, data_dir)
-    if not side.exists():
+    try:
+        if not side.exists():
+            return None
+    except (OSError, ValueError):  # a name no file system takes (too long, not encodable)
         return None
     target = Path(chart_path) if chart_path is not None else None
     try:
@@ -86,23 +95,41 @@ def find_recovery(chart_path: str | os.PathLike[str] | None,
     return Recovery(target, side, recovered)
 
 
-def begin_session(data_dir: str | os.PathLike[str], chart_path: str | os.PathLike[str] | None) -> None:
-    """Note which chart is open; called on open, on save-as and on new."""
+def begin_session(data_dir: str | os.PathLike[str], chart_path: str | os.PathLike[str] | None) -> str | None:
+    """Note which chart is open; called on open, on save-as and on new. Returns why it
+    could not be noted (a read-only data folder: the editor works on, only a crash would
+    not be offered back), else None."""
     path = None if chart_path is None else str(Path(chart_path).resolve())
-    atomic_write_text(Path(data_dir) / "editor" / SESSION_FILE, json.dumps({"chart": path}) + "\n")
+    marker = Path(data_dir) / "editor" / SESSION_FILE
+    try:
+        atomic_write_text(marker, json.dumps({"chart": path}) + "\n")
+    except OSError as exc:
+        return f"cannot write {marker} ({exc.strerror or exc}): after a crash no recovery will be offered"
+    return None
 
 
 def end_session(data_dir: str | os.PathLike[str]) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):
         (Path(data_dir) / "editor" / SESSION_FILE).unlink()
+
+
+def _session_chart(marker: Path) -> tuple[bool, Path | None]:
+    """(whether the marker names a session, the chart it names). The marker is ours, but
+    a crash, a full disk or a hand edit can leave anything there: whatever it holds that
+    is not ``{"chart": <path or null>}`` is no session, never an error."""
+    try:
+        data = decode_json(read_bounded(marker, MAX_SESSION_BYTES))
+    except (FileReadError, JsonProblem):
+        return False, None
+    chart = data.get("chart", False) if isinstance(data, dict) else False
+    if chart is None:
+        return True, None
+    if isinstance(chart, str) and chart and "\0" not in chart:
+        return True, Path(chart)
+    return False, None
 
 
 def crashed_session(data_dir: str | os.PathLike[str]) -> Recovery | None:
     """At start-up: the recovery to offer when the last session did not end cleanly."""
-    marker = Path(data_dir) / "editor" / SESSION_FILE
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-        chart = data["chart"]
-    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
-        return None
-    return find_recovery(None if chart is None else Path(chart), data_dir)
+    found, chart = _session_chart(Path(data_dir) / "editor" / SESSION_FILE)
+    return find_recovery(chart, data_dir) if found else None

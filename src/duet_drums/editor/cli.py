@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import mido  # type: ignore[import-untyped]  # mido ships no type hints
-
 from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, load_chart, save_chart
 from duet_drums.core.tempo import TempoMap
 from duet_drums.editor.autosave import AUTOSAVE_INTERVAL_S
@@ -31,7 +29,12 @@ from duet_drums.editor.reduce import on_beat_kept, reduce_from, reduce_part
 from duet_drums.editor.validate import validate_file
 from duet_drums.formats import load_song
 from duet_drums.formats.clone_hero_export import ExportError, export_song
-from duet_drums.formats.general_midi import MidiImportError, read_general_midi, write_general_midi
+from duet_drums.formats.general_midi import (
+    MidiImportError,
+    read_general_midi,
+    read_midi_file,
+    write_general_midi,
+)
 
 # Track names that make a .mid a Rock Band / Clone Hero chart rather than a plain GM file.
 GAME_DRUM_TRACKS = ("PART DRUMS", "PART DRUM", "PART REAL_DRUMS_PS")
@@ -155,8 +158,8 @@ def _partner(args: argparse.Namespace) -> int:
 # -- import, export ---------------------------------------------------------------------------
 def _is_game_chart(path: Path) -> bool:
     try:
-        mid = mido.MidiFile(path, clip=True, charset="latin1")
-    except (OSError, EOFError, ValueError, KeyError, IndexError):
+        mid = read_midi_file(path)
+    except MidiImportError:
         return path.name.lower() == "notes.mid"
     return any(track.name.strip() in GAME_DRUM_TRACKS for track in mid.tracks)
 
@@ -173,7 +176,7 @@ def _load_song(path: Path) -> tuple[Chart, list[str]]:
 def _import(args: argparse.Namespace) -> int:
     src, out = Path(args.source), Path(args.output)
     _free(out, args.force)
-    if not src.exists():
+    if not src.exists() and not src.is_symlink():  # a link loop: the reader says what is wrong
         raise CliError(f"{src}: no such file or folder")
     if src.suffix.lower() == ".json":
         raise CliError(f"{src} is already a Duet Drums chart; open it, or run `format` on it")

@@ -38,6 +38,7 @@ import mido  # type: ignore[import-untyped]  # mido ships no type hints
 from duet_drums.core.atomic import atomic_write_bytes, atomic_write_text
 from duet_drums.core.chart import DIFFICULTIES, Chart, Note, Span
 from duet_drums.core.kit import FIVE_LANE, KICKS, TOMS, Dynamic, Piece
+from duet_drums.core.safe_read import FileReadError, leads_outside, read_bounded
 from duet_drums.core.tempo import TempoMap
 from duet_drums.formats.general_midi import (
     NOTE_TICKS_PER_QUARTER,
@@ -63,6 +64,8 @@ ROLL_VELOCITY = {"easy": 25, "medium": 35, "hard": 45, "expert": 100}
 ACCENT, GHOST, NORMAL = 127, 1, 100
 DYNAMICS_EVENT = "[ENABLE_CHART_DYNAMICS]"
 AUDIO_TYPES = (".ogg", ".opus", ".mp3", ".wav")
+# A recording copied into a song folder: far above any song, far below what a machine holds.
+MAX_AUDIO_BYTES = 1 << 30
 # Expert notes per second at which the drum tier goes up (song.ini diff_drums 0-6).
 TIER_NPS = (2.0, 3.5, 5.0, 6.5, 8.0, 10.0)
 # Which piece of a shared lane survives (the snare and kick never share one).
@@ -293,8 +296,12 @@ def export_song(chart: Chart, folder: str | os.PathLike[str], part: str | None =
         out.warnings.append("the chart names no audio file: the games will play it in silence; put a "
                             f"recording you own in {out.folder} as song.ogg")
         return out
-    source = Path(audio) if Path(audio).is_absolute() or chart_dir is None else Path(chart_dir) / audio
-    if source.suffix.lower() not in AUDIO_TYPES:
+    folder = Path(chart_dir) if chart_dir is not None else Path.cwd()
+    source = folder / audio
+    if leads_outside(folder, audio):
+        out.warnings.append(f"{audio}: the chart's audio file is outside the chart's folder; not copied "
+                            f"(put the recording beside the chart, or copy it to {out.folder} yourself)")
+    elif source.suffix.lower() not in AUDIO_TYPES:
         out.warnings.append(f"{source}: the games read {', '.join(AUDIO_TYPES)} audio; convert it to "
                             f"song.ogg in {out.folder}")
     elif not source.is_file():
@@ -302,6 +309,10 @@ def export_song(chart: Chart, folder: str | os.PathLike[str], part: str | None =
                             f"as song{source.suffix.lower()}")
     else:
         target = out.folder / f"song{source.suffix.lower()}"
-        atomic_write_bytes(target, source.read_bytes())
+        try:
+            atomic_write_bytes(target, read_bounded(source, MAX_AUDIO_BYTES))
+        except FileReadError as exc:
+            out.warnings.append(f"{source}: {exc.reason}; not copied")
+            return out
         out.files.append(target)
     return out

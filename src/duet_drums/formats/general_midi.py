@@ -31,16 +31,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mido  # type: ignore[import-untyped]  # mido ships no type hints
+from pydantic import ValidationError
 
 from duet_drums.core.atomic import atomic_write_bytes
 from duet_drums.core.chart import Chart, Metadata, Note, Part, Section, TempoChange, TimeSignature, sort_notes
+from duet_drums.core.jsonfile import format_path
 from duet_drums.core.kit import Dynamic, Piece, dynamic_of
+from duet_drums.core.safe_read import FileReadError, read_bounded
 
 DRUM_CHANNEL = 9  # "channel 10"
 NORMAL_VELOCITY = 100
 NOTE_TICKS_PER_QUARTER = 8  # exported note length: a 32nd, cut short before the next hit
 MAX_RESOLUTION = 32768
 KICK2_TEXT = "duet-drums: note 35 is the 2x kick"
+# A drum performance of an hour is well under 1 MB; mido builds a Python object per event,
+# so a file of many megabytes would cost gigabytes before it said anything.
+MAX_MIDI_BYTES = 4 << 20
 
 EXPORT_NOTES: dict[Piece, int] = {
     Piece.KICK: 36, Piece.KICK2: 35, Piece.SNARE: 38, Piece.HIHAT: 42, Piece.HIHAT_OPEN: 46,
@@ -164,17 +170,25 @@ def bpm_of(us_per_quarter: int) -> float:
     return round(exact, 6)
 
 
-def _open(path: str | os.PathLike[str]) -> mido.MidiFile:
-    """Texts are read as UTF-8 (what we and most tools write), else as Latin-1."""
+def read_midi_file(path: str | os.PathLike[str]) -> mido.MidiFile:
+    """The file parsed by mido; texts are read as UTF-8 (what we and most tools write),
+    else as Latin-1. A file over `MAX_MIDI_BYTES`, a FIFO or a device is refused before
+    it is read (mido would build an object per event of a huge file, or wait on a pipe
+    forever); a file mido cannot parse is a `MidiImportError` naming the byte it
+    stopped at."""
     try:
+        data = read_bounded(path, MAX_MIDI_BYTES)
+    except FileReadError as exc:
+        raise MidiImportError(f"{path}: {exc.reason}") from None
+    for charset in ("utf-8", "latin1"):
+        buf = io.BytesIO(data)
         try:
-            return mido.MidiFile(path, clip=True, charset="utf-8")
+            return mido.MidiFile(file=buf, clip=True, charset=charset)
         except UnicodeDecodeError:
-            return mido.MidiFile(path, clip=True, charset="latin1")
-    except FileNotFoundError:
-        raise MidiImportError(f"{path}: file not found") from None
-    except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
-        raise MidiImportError(f"{path}: not a readable MIDI file ({exc})") from None
+            continue
+        except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise MidiImportError(f"{path}: byte {buf.tell()}: not a readable MIDI file ({exc})") from None
+    raise AssertionError("unreachable: latin-1 decodes every byte")
 
 
 def _absolute(mid: mido.MidiFile) -> list[tuple[int, mido.Message | mido.MetaMessage]]:
@@ -259,23 +273,28 @@ def _title(mid: mido.MidiFile, path: Path) -> str:
 def read_general_midi(path: str | os.PathLike[str], title: str | None = None, part: str = "lead",
                       difficulty: str = "expert") -> GmImport:
     """A chart whose `part`/`difficulty` holds the file's drums (the others empty)."""
-    mid = _open(path)
+    mid = read_midi_file(path)
     if mid.type == 2:
         raise MidiImportError(f"{path}: a type-2 MIDI file (independent sequences) is not a song")
     if not 0 < mid.ticks_per_beat <= MAX_RESOLUTION:
         raise MidiImportError(f"{path}: {mid.ticks_per_beat} ticks per quarter note is not supported")
     warnings: list[str] = []
     events = _absolute(mid)
-    tempo, sigs = _tempo_map(events)
-    ours = any(m.type == "text" and m.text == KICK2_TEXT for _, m in events)
-    notes = _notes(_drum_hits(events, warnings), warnings, ours)
-    if not notes:
-        raise MidiImportError(f"{path}: no drum notes found")
-    sections = [Section(tick=t, name=str(m.text).strip()) for t, m in events
-                if m.type in ("marker", "cue_marker") and str(m.text).strip()]
-    empty: list[Note] = []
-    lanes = {d: empty for d in ("easy", "medium", "hard", "expert")} | {difficulty: notes}
-    chart = Chart(
-        metadata=Metadata(title=title or _title(mid, Path(path)), resolution=mid.ticks_per_beat),
-        tempo=tempo, time_signatures=sigs, sections=sections, parts={part: Part(**lanes)})
+    try:
+        tempo, sigs = _tempo_map(events)
+        ours = any(m.type == "text" and m.text == KICK2_TEXT for _, m in events)
+        notes = _notes(_drum_hits(events, warnings), warnings, ours)
+        if not notes:
+            raise MidiImportError(f"{path}: no drum notes found")
+        sections = [Section(tick=t, name=str(m.text).strip()) for t, m in events
+                    if m.type in ("marker", "cue_marker") and str(m.text).strip()]
+        empty: list[Note] = []
+        lanes = {d: empty for d in ("easy", "medium", "hard", "expert")} | {difficulty: notes}
+        chart = Chart(
+            metadata=Metadata(title=title or _title(mid, Path(path)), resolution=mid.ticks_per_beat),
+            tempo=tempo, time_signatures=sigs, sections=sections, parts={part: Part(**lanes)})
+    except ValidationError as exc:  # a tick past the largest, a song of a thousand hours...
+        first = exc.errors()[0]
+        where = format_path(tuple(first["loc"])) or exc.title
+        raise MidiImportError(f"{path}: cannot become a chart: {where}: {first['msg']}") from None
     return GmImport(chart, warnings)

@@ -14,15 +14,16 @@ folder is refused, and a stem that is a link leading out of the folder is left o
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, DrumType, parse_chart
+from duet_drums.core.safe_read import FileReadError, leads_outside, read_bounded
 from duet_drums.core.tempo import TempoMap
 from duet_drums.formats.drum_part import RawDrumPart
 from duet_drums.formats.drum_rules import DrumOptions, DrumPart, resolve_drums
@@ -87,9 +88,39 @@ class SongSummary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SongSummary:
+        """A summary from its `to_dict` (as the library cache keeps it); raises TypeError
+        or ValueError when `data` is not one, so a damaged cache row is read again from
+        its folder instead of reaching the song list."""
         data = dict(data)
         data["warnings"] = tuple(data.get("warnings", ()))
-        return cls(**data)
+        summary = cls(**data)
+        bad = [name for name, ok in summary._checks() if not ok]
+        if bad:
+            raise ValueError(f"not a song summary: {', '.join(bad)}")
+        return summary
+
+    def _checks(self) -> list[tuple[str, bool]]:
+        def number(v: object, none: bool = False) -> bool:
+            return (none and v is None) or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                            and math.isfinite(v))
+
+        def table(v: object, kind: type) -> bool:
+            return isinstance(v, dict) and all(isinstance(k, str) and isinstance(x, kind)
+                                               and not isinstance(x, bool) for k, x in v.items())
+
+        texts = (self.chart_file, self.title, self.artist, self.charter, self.album, self.genre, self.year)
+        return [
+            ("names", all(isinstance(t, str) for t in texts) and self.chart_file in CHART_FILES),
+            ("drum_type", self.drum_type in get_args(DrumType)),
+            ("notes", table(self.notes, int) and set(self.notes) == set(DIFFICULTIES)),
+            ("times", all(number(v) for v in (self.length_ms, self.preview_start_ms, self.offset_ms))
+             and number(self.first_note_ms, True) and number(self.last_note_ms, True)),
+            ("diff_drums", self.diff_drums is None or (isinstance(self.diff_drums, int)
+                                                       and not isinstance(self.diff_drums, bool))),
+            ("stems", table(self.stems, str)),
+            ("sections", isinstance(self.sections, int) and not isinstance(self.sections, bool)),
+            ("warnings", all(isinstance(w, str) for w in self.warnings)),
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,20 +135,12 @@ class LoadedSong:
 
 
 def _read_file(path: Path, limit: int, label: str) -> bytes:
+    """The file's bytes; a file over `limit`, or anything but a regular file (a FIFO, a
+    link to a device), is refused from its `fstat` alone, before a byte is read."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise FormatError(label, "not a regular file; not read")
-        if info.st_size > limit:
-            raise FormatError(label, f"{info.st_size / 2**20:.0f} MB is more than the {limit // 2**20} MB "
-                                     "limit for this file; not read")
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise FormatError(label, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise FormatError(label, f"grew past the {limit // 2**20} MB limit while being read; not read")
-    return data
+        return read_bounded(path, limit)
+    except FileReadError as exc:
+        raise FormatError(label, exc.reason) from None
 
 
 def _listing(folder: Path, label: str) -> dict[str, str]:
@@ -129,20 +152,9 @@ def _listing(folder: Path, label: str) -> dict[str, str]:
         raise FormatError(label, f"cannot list the folder: {exc.strerror or exc}") from None
 
 
-def _escapes(folder: Path, name: str) -> bool:
-    """Whether `name` (as a chart or ini writes it) leads out of `folder`, links included;
-    a name no file system accepts counts as leading out."""
-    norm = name.replace("\\", "/")
-    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) or "\0" in norm:
-        return True
-    base = folder.resolve()
-    target = (base / norm).resolve()
-    return target != base and base not in target.parents
-
-
 def _check_named_audio(folder: Path, named: list[tuple[str, str, int]], label: str) -> None:
     for key, value, line in named:
-        if _escapes(folder, value):
+        if leads_outside(folder, value):
             raise FormatError(label, f"{key} names {value!r}, a file outside the song folder; refused",
                               line_place(line))
 
@@ -161,7 +173,7 @@ def _stems(folder: Path, files: dict[str, str], chart_audio: list[tuple[str, str
         if real is not None and stem not in found:
             found[stem] = real
     for stem, name in list(found.items()):
-        if os.path.islink(folder / name) and _escapes(folder, name):
+        if os.path.islink(folder / name) and leads_outside(folder, name):
             warnings.append(f"{name} links outside the song folder; left out")
             del found[stem]
     return dict(sorted(found.items()))

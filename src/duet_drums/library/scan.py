@@ -84,6 +84,8 @@ class LibraryScan:
     read: int  # folders read this time
     cancelled: bool = False
     roots: tuple[Path, ...] = field(default=())
+    # What went wrong with the cache (set aside, unwritable, locked): the scan went on.
+    notices: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"songs": [s.json_row() for s in self.songs],
@@ -111,9 +113,10 @@ def _outcome(entry: Entry) -> SongSummary | str | None:
     try:
         if "song" in entry:
             return SongSummary.from_dict(entry["song"])
-        return str(entry["skipped"])
+        reason = entry["skipped"]
     except (KeyError, TypeError, ValueError):
         return None
+    return reason if isinstance(reason, str) and reason else None
 
 
 def _start_method() -> str:
@@ -171,6 +174,7 @@ def scan_library(roots: Iterable[Path], *, cache: LibraryCache | None = None,
     skipped: list[SkippedFolder] = []
     cached_count = read_count = 0
     cancelled = False
+    notices_before = len(cache.notices) if cache is not None else 0
 
     plan: list[tuple[Path, list[Candidate], dict[str, tuple[str, Entry]]]] = []
     for root in roots:
@@ -220,8 +224,9 @@ def scan_library(roots: Iterable[Path], *, cache: LibraryCache | None = None,
             cache.update(_root_key(root), fresh[root], removed)
     order = {root: i for i, root in enumerate(roots)}
     skipped.sort(key=lambda s: (order.get(s.root, 0), s.folder))
+    notices = tuple(cache.notices[notices_before:]) if cache is not None else ()
     return LibraryScan(songs, skipped, time.perf_counter() - started, cached_count, read_count, cancelled,
-                       roots)
+                       roots, notices)
 
 
 def scan_one(root: Path, *, use_cache: bool = True, workers: int | None = None,

@@ -2,7 +2,8 @@
 
 A song folder is any folder holding notes.mid, notes.chart or song.ini; the walk goes on
 into its subfolders too (packs nest songs). Linked folders are followed, each real folder
-once, so a symlink loop ends the walk cleanly instead of running forever. A folder that
+once, so a symlink loop ends the walk cleanly instead of running forever; they are walked
+after the real ones, so a song is listed under its own path rather than through a link. A folder that
 cannot be listed is reported, never fatal.
 
 The fingerprint covers what reading a song depends on (the chart, the ini, the audio
@@ -57,8 +58,9 @@ def find_song_folders(root: Path) -> tuple[list[Candidate], list[tuple[str, str]
     problems: list[tuple[str, str]] = []
     seen: set[tuple[int, int]] = set()
     stack = [root]
-    while stack:
-        path = stack.pop()
+    linked: list[Path] = []  # folders reached through a link: walked after every real one
+    while stack or linked:
+        path = stack.pop() if stack else linked.pop(0)
         try:
             info = os.stat(path)
         except OSError as exc:
@@ -79,12 +81,14 @@ def find_song_folders(root: Path) -> tuple[list[Candidate], list[tuple[str, str]
         for entry in entries:
             try:
                 is_dir = entry.is_dir()  # follows links
-            except OSError:
-                continue
-            if is_dir:
+            except OSError:  # a link loop, no permission: not a folder to enter
+                is_dir = False
+            if is_dir and entry.is_symlink():
+                linked.append(Path(entry.path))
+            elif is_dir:
                 subfolders.append(Path(entry.path))
             elif entry.name.lower() in _MARKS:
-                marked = True
+                marked = True  # even a chart that cannot be read: the scan says why
         if marked:
             found.append(Candidate(path, _relative(root, path), _signature(entries)))
         stack.extend(sorted(subfolders, reverse=True))

@@ -25,9 +25,10 @@ import os
 import sqlite3
 import stat
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from duet_drums.set_aside import set_aside
 
@@ -57,6 +58,19 @@ def error_kind(exc: sqlite3.Error) -> str:
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return "busy"
     return "unwritable"
+
+
+def rows_or_notice(conn: sqlite3.Connection, sql: str, params: Sequence[object], notices: list[str],
+                   what: str) -> list[tuple[Any, ...]]:
+    """The rows, or none and a notice (once) naming `what` could not be read: a database
+    that breaks mid-session shows empty tables instead of closing the game."""
+    try:
+        return list(conn.execute(sql, params).fetchall())
+    except sqlite3.Error as exc:
+        message = f"cannot read {what} ({exc})"
+        if message not in notices:
+            notices.append(message)
+        return []
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -150,12 +164,17 @@ def _in_memory(path: Path, init: Callable[[sqlite3.Connection], None], notices: 
     return OpenedDB(mem, False, notices)
 
 
-def open_database(path: Path, init: Callable[[sqlite3.Connection], None], what: str = "database") -> OpenedDB:
+_UNSAVED = "what is played now is kept until the game closes, but not saved"
+_LOCKED = "scores wait in a pending file until it is free"
+
+
+def open_database(path: Path, init: Callable[[sqlite3.Connection], None], what: str = "database", *,
+                  unsaved: str = _UNSAVED, locked: str = _LOCKED) -> OpenedDB:
     """Open (creating if needed) the database at `path` and run `init` (the schema:
     idempotent, writing only when something is missing). Never raises sqlite3 errors;
-    `notices` says what was done about a damaged or unwritable file."""
+    `notices` says what was done about a damaged or unwritable file (`unsaved` and
+    `locked` say what that means for the player)."""
     notices: list[str] = []
-    unsaved = "what is played now is kept until the game closes, but not saved"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -175,8 +194,7 @@ def open_database(path: Path, init: Callable[[sqlite3.Connection], None], what: 
                            f"started a new one")
         except sqlite3.Error as exc:
             if error_kind(exc) == "busy":
-                notices.append(f"{path}: the {what} is locked by another program ({exc}); "
-                               "scores wait in a pending file until it is free")
+                notices.append(f"{path}: the {what} is locked by another program ({exc}); {locked}")
                 return OpenedDB(_connect(path), True, notices)
             notices.append(f"cannot write {path} ({exc}): {unsaved}")
             return _in_memory(path, init, notices)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from duet_drums.core.atomic import atomic_write_text
+from duet_drums.core.atomic import atomic_write_text, remove_orphaned_temps_in
 from duet_drums.core.jsonfile import JsonProblem, decode_json
 from duet_drums.core.safe_read import FileReadError, read_bounded
 
@@ -84,6 +84,7 @@ def write_pending(folder: Path, entries: Sequence[ScoreEntry], replay: bytes | N
         "replay": None if replay is None else base64.b64encode(replay).decode("ascii"),
     }
     path = folder / f"{int(played_at * 1000)}-{os.getpid()}-{secrets.token_hex(3)}.json"
+    remove_orphaned_temps_in(folder)  # each file has a new name: no later save would clean them
     atomic_write_text(path, json.dumps(data, allow_nan=False))
     return path
 

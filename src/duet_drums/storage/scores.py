@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from duet_drums.set_aside import set_aside
 from duet_drums.settings import data_dir
-from duet_drums.storage.dbfile import error_kind, open_database
+from duet_drums.storage.dbfile import error_kind, open_database, rows_or_notice
 from duet_drums.storage.pending import (
     PendingError,
     PendingRun,
@@ -149,15 +149,7 @@ class ScoreDB:
 
     # -- reading ----------------------------------------------------------------------
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        """Rows, or none with a notice: a database that breaks mid-session shows empty
-        tables instead of closing the game."""
-        try:
-            return list(self._conn.execute(sql, params).fetchall())
-        except sqlite3.Error as exc:
-            message = f"{self.path}: cannot read the score database ({exc})"
-            if message not in self.notices:
-                self.notices.append(message)
-            return []
+        return rows_or_notice(self._conn, sql, params, self.notices, f"the score database {self.path}")
 
     def best(self, chart_id: str, part: str, difficulty: str, player_name: str | None = None) -> int | None:
         sql = ("SELECT MAX(score) FROM scores WHERE chart_id=? AND part=? AND difficulty=? "

@@ -191,7 +191,10 @@ class SongFoldersScene(MenuScene):
                 f"{len(scan.songs):,} songs, {len(scan.skipped):,} skipped; scanned in {scan.seconds:.1f} s "
                 f"({scan.cached:,} from the cache, {scan.read:,} read)"
             )
-            w.text(surface, theme, done, bar.midleft, 18, theme.good, anchor="midleft")
+            if scan.notices:  # the cache was set aside or cannot be written: the scan went on
+                done = f"{done}; {scan.notices[0]}"
+            w.text(surface, theme, w.fit(theme, done, 18, bar.width), bar.midleft, 18,
+                   theme.bad if scan.notices else theme.good, anchor="midleft")
         elif not self.folders:
             w.text(
                 surface,
