@@ -566,3 +566,20 @@ def test_the_part_buttons_cycle_on_muted_solo(editor: EditorHarness) -> None:
         states.append(h.editor.playback.mix.state("partner"))
     assert states == ["muted", "solo", "on"]
     assert h.editor.playback.mix.state("lead") == "on"
+
+
+def test_an_unwritable_session_marker_is_said_on_the_status_line(tmp_path: Path) -> None:
+    """Where the editor cannot note the open chart (its data folder is not writable; here a
+    file stands where its folder should be), the author is told that a crash would not be
+    offered back, and editing goes on."""
+    blocked = tmp_path / "data"
+    blocked.mkdir()
+    (blocked / "editor").write_text("not a folder\n")
+    h = open_editor(tmp_path, blocked, chart_with([n(0, "kick")], partner=[]))
+    try:
+        assert "no recovery will be offered" in h.editor.s.message
+        before = len(lead(h, h.editor.s.difficulty))
+        h.key(pygame.K_2)  # a lane key still places a note (red, at the cursor)
+        assert len(lead(h, h.editor.s.difficulty)) == before + 1
+    finally:
+        h.close()

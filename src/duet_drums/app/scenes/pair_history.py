@@ -165,7 +165,10 @@ class PairHistoryScene(MenuScene):
         how = "Each column is a song, oldest left; shaded bands are sittings."
         w.text(surface, theme, w.fit(theme, how, 16, room), (x, 120), 16, theme.text_dim)
         self._charts(surface, prog, pygame.Rect(20, 170, width - 40, height - 170 - 40))
-        w.hint_bar(surface, theme, hint)
+        notices = self.db.notices if self.db is not None else []
+        if notices:  # damaged rows left out, a song kept in memory under a lock
+            hint = notices[-1]
+        w.hint_bar(surface, theme, w.fit(theme, hint, 20, width - 40))
 
     def _charts(self, surface: pygame.Surface, prog: PairProgress, rect: pygame.Rect) -> None:
         theme = self.ctx.theme

@@ -101,8 +101,16 @@ class EditorScene(Scene):
             self.later(actions.new_chart_form(self, route.path))
         if crashed is not None:
             self.later(self.recovery_choice(crashed))
-        autosave.begin_session(self.data_dir, self.s.path)
+        self._note_session(self.s.path)
         self._last_autosave = self.now()
+
+    def _note_session(self, path: Path | None) -> None:
+        """Note the open chart for crash recovery; when that cannot be written (a
+        read-only data folder) the author is told on the status line: editing goes on,
+        but a crash would not be offered back."""
+        problem = autosave.begin_session(self.data_dir, path)
+        if problem is not None:
+            self.s = replace(self.s, message=problem)
 
     # -- helpers the actions use -------------------------------------------------------------------
     @property
@@ -185,7 +193,7 @@ class EditorScene(Scene):
         self.resize(self.size)
         self.view.view_t = 0.0
         self.playback.load_audio(new.chart, new.path)
-        autosave.begin_session(self.data_dir, new.path)
+        self._note_session(new.path)
 
     def recovery_choice(self, offer: autosave.Recovery) -> Choice:
         chart_name = str(offer.chart_path) if offer.chart_path else "an unsaved new chart"
@@ -222,7 +230,7 @@ class EditorScene(Scene):
             self.later(actions.save_as_form(self))
             return False
         if path is not None and before.path != self.s.path:
-            autosave.begin_session(self.data_dir, self.s.path)
+            self._note_session(self.s.path)
             self.playback.load_audio(self.s.chart, self.s.path)
         self._autosaved = None
         self.report("saved", path=str(self.s.path), notes=self.note_count())
