@@ -1,0 +1,55 @@
+"""The game's frame loop in real time, with every frame's own cost recorded.
+
+`App.run` paces frames and pumps the keyboard between them; a bench that must also stop
+the loop, and time each frame, runs the same steps through `App.step` (poll, dispatch,
+update, render) at the same pace. A frame's cost is the time `step` took; the time
+between frames is the pacer's sleep, which is not the game's work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from duet_drums.app.main import App
+
+
+@dataclass
+class FrameLog:
+    starts_ns: list[int] = field(default_factory=list)
+    costs_ns: list[int] = field(default_factory=list)
+
+    def costs_ms(self, keep: Callable[[int], bool] | None = None) -> np.ndarray:
+        """Frame costs in ms, of the frames whose start `keep` accepts (all by default)."""
+        costs = [c for s, c in zip(self.starts_ns, self.costs_ns, strict=True) if keep is None or keep(s)]
+        return np.asarray(costs, dtype=np.float64) / 1e6
+
+
+def run_paced(app: App, fps: float, until: Callable[[], bool], log: FrameLog | None = None,
+              on_frame: Callable[[int], None] | None = None) -> FrameLog:
+    """Step `app` at `fps` until `until()` (checked before each frame) or the app quits.
+
+    A late frame is not followed by a burst of catch-up frames: the schedule restarts from
+    now, as the game's pacer does. `on_frame(start_ns)` runs after each frame, untimed.
+    """
+    log = log if log is not None else FrameLog()
+    period = 1.0 / fps
+    next_t = time.perf_counter()
+    last = next_t
+    while app.running and not until():
+        now = time.perf_counter()
+        if next_t > now:
+            time.sleep(next_t - now)
+        start = time.perf_counter_ns()
+        app.step(min(start / 1e9 - last, 0.25))
+        end = time.perf_counter_ns()
+        last = start / 1e9
+        log.starts_ns.append(start)
+        log.costs_ns.append(end - start)
+        if on_frame is not None:
+            on_frame(start)
+        next_t = max(next_t + period, time.perf_counter() - period)
+    return log
