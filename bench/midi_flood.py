@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.flood_kits import NOTES, note_index_key  # noqa: E402
-from tests.support.frame_loop import run_paced  # noqa: E402
+from tests.support.frame_loop import run_paced, start_song  # noqa: E402
 from tests.support.jack import bench_server, jack_query  # noqa: E402
 from tests.support.procs import log_tail, stop_process  # noqa: E402
 
@@ -205,12 +205,6 @@ def run(flood_s: float, quiet_s: float, blocks: int, rate: float, fps: float) ->
 
 def _play(chart: Path, ports: list[str], kits: subprocess.Popen[str], listener: subprocess.Popen[str],
           windows: list[tuple[float, float]], notes: int, rate: float, fps: float) -> dict[str, Any]:
-    from duet_drums.app.catalog import load_entry
-    from duet_drums.app.context import AppContext
-    from duet_drums.app.main import App
-    from duet_drums.app.play_setup import PlayerChoice, PlaySetup
-    from duet_drums.app.routes import Play
-    from duet_drums.app.scenes.play import PlayScene
     from duet_drums.inputs.midi_inputs import MidiInputs
     from duet_drums.settings import Settings, save_settings
 
@@ -218,14 +212,8 @@ def _play(chart: Path, ports: list[str], kits: subprocess.Popen[str], listener: 
     settings.midi.assignments = {ports[0]: 0, ports[1]: 1}
     settings.midi.presets = {ports[0]: "gm", ports[1]: "gm"}
     save_settings(settings)
-    ctx = AppContext.load(stepped=False, charts_dirs=[chart.parent], audio_enabled=False, midi_enabled=True)
-    app = App(ctx)
+    ctx, app, play = start_song(chart, ("midi", "midi"), audio=False, midi=True)
     try:
-        setup = PlaySetup(load_entry(chart), (PlayerChoice("Kit A", "lead", "expert", "midi"),
-                                              PlayerChoice("Kit B", "partner", "expert", "midi")))
-        app.nav.push(Play(setup))
-        play = app.scene
-        assert isinstance(play, PlayScene)
         midi = ctx.midi()
         assert isinstance(midi, MidiInputs)
         if sorted(midi.readers()) != sorted(ports):

@@ -11,10 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from duet_drums.app.catalog import load_entry
+from duet_drums.app.context import AppContext
 from duet_drums.app.main import App
+from duet_drums.app.play_setup import PlayerChoice, PlaySetup
+from duet_drums.app.routes import Play
+from duet_drums.app.scenes.play import PlayScene
+from duet_drums.settings import InputKind
 
 
 @dataclass
@@ -53,3 +60,18 @@ def run_paced(app: App, fps: float, until: Callable[[], bool], log: FrameLog | N
             on_frame(start)
         next_t = max(next_t + period, time.perf_counter() - period)
     return log
+
+
+def start_song(chart: Path, inputs: tuple[InputKind, InputKind], *, audio: bool, midi: bool,
+               stepped: bool = False) -> tuple[AppContext, App, PlayScene]:
+    """The game's context and window on the settings in the config dir, with CHART playing
+    (part lead for P1, partner for P2, on expert) straight away, as `duet-drums play` does.
+    The caller closes both (`app.close()`, then `ctx.close()`)."""
+    ctx = AppContext.load(stepped=stepped, charts_dirs=[chart.parent], audio_enabled=audio, midi_enabled=midi)
+    app = App(ctx)
+    setup = PlaySetup(load_entry(chart), (PlayerChoice("P1", "lead", "expert", inputs[0]),
+                                          PlayerChoice("P2", "partner", "expert", inputs[1])))
+    app.nav.push(Play(setup))
+    play = app.scene
+    assert isinstance(play, PlayScene)
+    return ctx, app, play

@@ -28,6 +28,9 @@ from duet_drums.core.chart import Chart
 from duet_drums.core.kit import Piece
 from duet_drums.settings import AudioSettings, Calibration
 
+# More broken drum samples than this are reported as one line (a whole folder missing).
+SAMPLE_NOTICES = 2
+
 
 class AudioEngine:
     def __init__(self, settings: AudioSettings, calibration: Calibration, samples_dir: Path,
@@ -90,6 +93,19 @@ class AudioEngine:
         self._clock.latency_frames = self._latency_frames()
         self._device = device
         return self.warning
+
+    def notices(self) -> list[str]:
+        """What the player should know about the sound, in words: the device it fell back
+        from (the game plays silently then) and the drum samples it could not load
+        (those sounds are silent). Many broken samples are one line, naming the first."""
+        out = [self.warning] if self.warning else []
+        problems = list(self.bank.warnings)
+        if len(problems) > SAMPLE_NOTICES:
+            out.append(f"{len(problems)} drum sounds could not be loaded and will be silent "
+                       f"(first: {problems[0]})")
+        else:
+            out += problems
+        return out
 
     def close(self) -> None:
         device, self._device = self._device, None
