@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,33 @@ def test_the_play_screen_names_the_broken_samples(tmp_path: Path) -> None:
                                                         str(assets / "samples" / "tom1.wav")], why
     assert r["warning_pixels_at_bottom"] > 0, why
     assert sum(r["judged"]) > 0, why
+
+
+def test_the_audio_callback_never_waits_for_the_clocks_lock() -> None:
+    """Under a CPU hog the game thread, descheduled in the middle of a refit, held the
+    clock's lock for up to 5 ms and the audio callback waited as long in `observe`
+    (measured with AudioEngine.stats()). Here the lock is held outright, as a query that
+    never finishes would: the callback's calls still return, and what they said is taken
+    in by the next query, in order."""
+    from duet_drums.audio.clock import SongClock
+
+    now = [1_000_000_000]
+    clock = SongClock(48000, time_ns=lambda: now[0])
+    done = threading.Event()
+
+    def audio_thread() -> None:
+        clock.set_anchor(0, -1.0, 1.0 / 48000, jump=True)
+        for k in range(400):  # 2.1 s of 256-frame callbacks
+            clock.observe(now[0] + k * 5_333_333, 256 * k, 256)
+        clock.set_anchor(48000 * 2, 0.5, 0.0)  # paused at 0.5 s of song, 2 s of audio in
+        done.set()
+
+    with clock._lock:  # a query that holds the lock (as one preempted mid-refit does)
+        thread = threading.Thread(target=audio_thread)
+        thread.start()
+        thread.join(timeout=10)
+        assert done.is_set(), "the audio thread waited for the clock's lock"
+    now[0] += 400 * 5_333_333
+    assert clock.rate_estimate == pytest.approx(48000, rel=1e-3)
+    assert clock.song_time_of_frame(48000) == pytest.approx(0.0)
+    assert clock.song_time_of_frame(48000 * 3) == pytest.approx(0.5)
