@@ -23,14 +23,12 @@ private one; the user folders are temporary.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.support.bench_env import private_game  # noqa: E402
+from tests.support.children import child, talk  # noqa: E402
 from tests.support.flood_kits import NOTES, note_index_key  # noqa: E402
 from tests.support.frame_loop import run_paced, start_song  # noqa: E402
 from tests.support.jack import bench_server, jack_query  # noqa: E402
-from tests.support.procs import log_tail, stop_process  # noqa: E402
 
 NOTE_EVERY_S = 0.010
 PIECES = {36: "kick", 38: "snare", 48: "tom1", 45: "tom2", 43: "tom3"}
@@ -90,46 +89,6 @@ def dist(values: Any) -> dict[str, float]:
     return {"n": int(a.size), "p50": round(float(np.percentile(a, 50)), 3),
             "p99": round(float(np.percentile(a, 99)), 3), "max": round(float(a.max()), 3),
             "min": round(float(a.min()), 3)}
-
-
-@contextlib.contextmanager
-def child(args: list[str]) -> Iterator[subprocess.Popen[str]]:
-    """A helper process of ours (python -m ...), which prints `ready` when it is. Its
-    stderr goes to a file (a pipe nobody reads could fill up and stop it)."""
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, text=True,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
-        try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline().strip()
-            if line != "ready":
-                proc.wait(timeout=10)
-                raise RuntimeError(f"{args[0]} did not start: {line!r} {log_tail(errors)}")
-            yield proc
-        finally:
-            # Asked to end (its stdin closed), it closes its JACK client itself: a client
-            # killed while connected can make jackd die of SIGPIPE when it stops, and a
-            # jackd that dies so keeps its slot in JACK's server registry (eight slots,
-            # shared by everyone on the machine).
-            with contextlib.suppress(OSError):
-                assert proc.stdin is not None
-                proc.stdin.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=10)
-            stop_process(proc)
-
-
-def talk(proc: subprocess.Popen[str], line: str | None) -> dict[str, Any]:
-    """Send `line` (if any) and read the process's one JSON answer."""
-    assert proc.stdin is not None and proc.stdout is not None
-    if line is not None:
-        proc.stdin.write(line + "\n")
-        proc.stdin.flush()
-    answer = proc.stdout.readline()
-    if not answer:
-        raise RuntimeError(f"no answer from {proc.args}")
-    result: dict[str, Any] = json.loads(answer)
-    return result
 
 
 def heard_indices(notes: list[list[int]], sent: int) -> tuple[list[int], int]:
@@ -186,9 +145,7 @@ def run(flood_s: float, quiet_s: float, blocks: int, rate: float, fps: float) ->
     windows, song_s = schedule(flood_s, quiet_s, blocks)
     notes = int(song_s / NOTE_EVERY_S)
     with tempfile.TemporaryDirectory() as tmp, bench_server() as jack:
-        for var, sub in (("CONFIG", "config"), ("DATA", "data"), ("CACHE", "cache")):
-            os.environ[f"DUET_DRUMS_{var}_DIR"] = str(Path(tmp) / sub)
-        os.environ["DUET_DRUMS_MIDI_API"] = "jack"
+        private_game(Path(tmp))
         period = jack_query("jack_bufsize") or 256
         sample_rate = jack_query("jack_samplerate") or 48000
         clients = [f"flood-kit-a-{os.getpid()}", f"flood-kit-b-{os.getpid()}"]

@@ -5,7 +5,8 @@ ports (as `VirtualKit`), one per player; they stand for the drum modules, so the
 outside the game's process and never take its GIL. Protocol: prints `ready` once the
 ports exist; then reads one JSON line `{"origin_ns": N}`, the `perf_counter_ns` at which
 song time is 0 in the game (perf_counter is CLOCK_MONOTONIC: one clock for every process
-on the machine); plays; prints one JSON line with what it sent.
+on the machine); plays; prints one JSON line with what it sent. When its stdin closes it
+stops playing (if it still was), closes its ports and ends.
 
 Each kit sends note `i` at song time `first_note_s + i * note_every_s`, and during the
 flood windows (song seconds) a stream of other messages at `flood_per_s` per kit: clock,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,7 +90,8 @@ class KitPlan:
     open_sysex: bool = False  # the last sysex sent had no F7
 
 
-def play(config: dict[str, Any], kits: list[VirtualKit], origin_ns: int) -> dict[str, Any]:
+def play(config: dict[str, Any], kits: list[VirtualKit], origin_ns: int,
+         stop: threading.Event) -> dict[str, Any]:
     first_ns = origin_ns + round(config["first_note_s"] * 1e9)
     every_ns = round(config["note_every_s"] * 1e9)
     windows = [(origin_ns + round(a * 1e9), origin_ns + round(b * 1e9)) for a, b in config["flood_windows"]]
@@ -102,7 +105,7 @@ def play(config: dict[str, Any], kits: list[VirtualKit], origin_ns: int) -> dict
     most_in_one_step = 0
     wakeups = 0
     now = time.perf_counter_ns()
-    while now < end_ns + every_ns:
+    while now < end_ns + every_ns and not stop.is_set():
         wakeups += 1
         # Flood: what is due since each window began (a fraction carries over).
         flood_due_total = sum(max(0, min(now, b) - a) for a, b in windows if now > a)
@@ -156,8 +159,12 @@ def main(argv: list[str]) -> int:
         if not line:
             return 1
         origin_ns = int(json.loads(line)["origin_ns"])
-        print(json.dumps(play(config, kits, origin_ns)), flush=True)
-        sys.stdin.readline()  # keep the ports until told (the game must not see them vanish)
+        # Playing ends early when stdin closes; the ports stay until then (the game must
+        # not see them vanish).
+        stop = threading.Event()
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+        print(json.dumps(play(config, kits, origin_ns, stop)), flush=True)
+        stop.wait()
     finally:
         for kit in kits:
             kit.close()

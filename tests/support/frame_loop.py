@@ -9,6 +9,7 @@ between frames is the pacer's sleep, which is not the game's work.
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,11 @@ from duet_drums.settings import InputKind
 
 @dataclass
 class FrameLog:
-    starts_ns: list[int] = field(default_factory=list)
-    costs_ns: list[int] = field(default_factory=list)
+    """Each frame's start (perf_counter_ns) and cost (ns), packed: a long run's log must
+    not be what grows in the memory it measures."""
+
+    starts_ns: array[int] = field(default_factory=lambda: array("q"))
+    costs_ns: array[int] = field(default_factory=lambda: array("q"))
 
     def costs_ms(self, keep: Callable[[int], bool] | None = None) -> np.ndarray:
         """Frame costs in ms, of the frames whose start `keep` accepts (all by default)."""
