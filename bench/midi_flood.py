@@ -50,6 +50,7 @@ from tests.support.jack import bench_server, jack_query  # noqa: E402
 
 NOTE_EVERY_S = 0.010
 PIECES = {36: "kick", 38: "snare", 48: "tom1", 45: "tom2", 43: "tom3"}
+NOTE_OF = {piece: note for note, piece in PIECES.items()}
 MISS = 3  # index of Miss in core.rules.JUDGEMENT_ORDER
 JUDGEMENTS = ("perfect", "great", "good", "miss")
 
@@ -91,17 +92,17 @@ def dist(values: Any) -> dict[str, float]:
             "min": round(float(a.min()), 3)}
 
 
-def heard_indices(notes: list[list[int]], sent: int) -> tuple[list[int], int]:
-    """Which note (index) each note the listener heard was, by its (note, velocity) id in
-    order; and how many it heard that match nothing sent."""
+def sent_indices(received: list[tuple[int, int]], sent: int) -> tuple[list[int], int]:
+    """Which sent note (index) each received (note, velocity) was, matched by that id in
+    order; and how many received match no note sent (invented, or out of order)."""
     out: list[int] = []
     i = 0
-    for _, number, velocity in notes:
+    for key in received:
         j = i
-        while j < sent and note_index_key(j) != (number, velocity):
+        while j < sent and note_index_key(j) != key:
             j += 1
         if j == sent:
-            return out, len(notes) - len(out)
+            return out, len(received) - len(out)
         out.append(j)
         i = j + 1
     return out, 0
@@ -113,13 +114,16 @@ def judge_player(p: int, play: Any, heard: dict[str, Any], sent_ns: list[int],
 
     assert isinstance(play, PlayScene)
     track = play.session.tracks[p]
-    idx, strangers = heard_indices(heard["notes"], len(sent_ns))
+    idx, strangers = sent_indices([(n, v) for _, n, v in heard["notes"]], len(sent_ns))
     judged = track.judgement[idx] if idx else np.zeros(0, dtype=np.int8)
     lost = [i for i, j in zip(idx, judged.tolist(), strict=True) if j < 0 or j == MISS]
     heard_set = set(idx)
     judged_unheard = [i for i, j in enumerate(track.judgement.tolist()) if j >= 0 and j != MISS
                       and i not in heard_set]
     kit_hits = [h for h in play.session.hits if h.player == p and h.source == "midi"]
+    # Every hit the game took must be a note a kit sent (the listener, a Python client in
+    # JACK's realtime thread, itself misses an event now and then in an xrun).
+    _, invented = sent_indices([(NOTE_OF[h.piece.value], h.velocity or 0) for h in kit_hits], len(sent_ns))
     ok = [i for i in idx if track.judgement[i] >= 0 and track.judgement[i] != MISS]
     counts = {name: int(np.sum(judged == k)) for k, name in enumerate(JUDGEMENTS)}
     # The game's part of each error: the song time the game gave the hit minus the song
@@ -134,7 +138,7 @@ def judge_player(p: int, play: Any, heard: dict[str, Any], sent_ns: list[int],
     return {
         "notes_sent": len(sent_ns), "heard_by_listener": len(idx), "listener_strangers": strangers,
         "judged_of_heard": len(ok), "lost_of_heard": len(lost), "lost_examples": lost[:10],
-        "judged_not_heard": len(judged_unheard), "kit_hits": len(kit_hits),
+        "judged_not_heard": len(judged_unheard), "kit_hits": len(kit_hits), "hits_not_sent": invented,
         "judgements_of_heard": counts,
         "error_ms": dist(track.errors[ok] * 1000 if ok else []),
         "game_minus_send_ms": dist(game_minus_send),
@@ -224,8 +228,8 @@ def _play(chart: Path, ports: list[str], kits: subprocess.Popen[str], listener: 
         "readers": readers,
         "frames_ms": {"quiet": frames_off, "flooded": frames_on, "p99_ratio": ratio},
         "every_heard_note_judged": all(p["lost_of_heard"] == 0 for p in players),
-        "no_unheard_hits": all(p["judged_not_heard"] == 0 and p["kit_hits"] == p["heard_by_listener"]
-                               for p in players),
+        "no_invented_hits": all(p["hits_not_sent"] == 0 and p["kit_hits"] <= p["notes_sent"]
+                                for p in players),
         "p99_at_most_doubled": ratio is not None and ratio <= 2.0,
     }
 

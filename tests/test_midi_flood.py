@@ -4,9 +4,10 @@
 aftertouch, sysex, garbage, truncated messages) for 4 s in four stretches between quiet
 ones, with a note every 10 ms for each of two players on two kits, into the real play
 scene in real time. Judged against what happened in the same run: a reference JACK
-client on the same kit outputs says which notes JACK delivered (each must be judged, and
-the game must have no kit hit it did not deliver), and the game's own frames in the quiet
-stretches are the baseline for its frames under the flood (p99 at most doubled).
+client on the same kit outputs says which notes JACK delivered (each must be judged), the
+kits' own record says what was sent (the game must take no hit that was not), and the
+game's own frames in the quiet stretches are the baseline for its frames under the flood
+(p99 at most doubled).
 
 The bench runs in a process of its own, ahead of the machine's other work where the test
 may (as a player's machine runs the game), with the kits and the listener as its children.
@@ -60,11 +61,10 @@ def test_every_note_jack_delivered_under_a_flood_is_judged(jack_server: JackServ
         about = f"player {p + 1}: {json.dumps(player)}"
         assert player["heard_by_listener"] >= 0.95 * player["notes_sent"], about
         assert player["listener_strangers"] == 0, about
-        # Every note JACK delivered was judged, and nothing else was.
+        # Every note JACK delivered was judged; the game took no hit the kits did not send.
         assert player["lost_of_heard"] == 0, about
         assert player["judged_of_heard"] == player["heard_by_listener"], about
-        assert player["kit_hits"] == player["heard_by_listener"], about
-        assert player["judged_not_heard"] == 0, about
+        assert player["hits_not_sent"] == 0 and player["kit_hits"] <= player["notes_sent"], about
     frames = r["frames_ms"]
     assert frames["quiet"]["n"] > 200 and frames["flooded"]["n"] > 200, why
     assert frames["flooded"]["p99"] <= 2.0 * frames["quiet"]["p99"], why
