@@ -60,7 +60,10 @@ def rss_mb() -> float:
 
 
 def sample(label: str, started: float) -> dict[str, Any]:
-    """The process as it stands: memory, threads, file descriptors."""
+    """The process as it stands: memory, threads, file descriptors. Garbage is collected
+    first, so what is counted is what is still reachable (a scene just left is garbage,
+    in a cycle, until the next full collection)."""
+    gc.collect()
     traced = tracemalloc.get_traced_memory()[0] / 2**20 if tracemalloc.is_tracing() else None
     return {"at": label, "t_s": round(time.perf_counter() - started, 1), "rss_mb": round(rss_mb(), 2),
             "traced_mb": None if traced is None else round(traced, 3),
