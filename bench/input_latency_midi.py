@@ -19,17 +19,13 @@ starts a private dummy-driver server like the tests do.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import queue
 import resource
-import shutil
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.jack import VirtualKit, running_jack_server, server_running  # noqa: E402
+from tests.support.jack import VirtualKit, bench_server, jack_query  # noqa: E402
 
 from duet_drums.inputs.midi_inputs import MidiInputs  # noqa: E402
 from duet_drums.inputs.midi_reader import TapEvent  # noqa: E402
@@ -47,26 +43,6 @@ from duet_drums.inputs.raw import RawHit  # noqa: E402
 from duet_drums.settings import MidiSettings  # noqa: E402
 
 NOTES = [36, 38, 42, 46, 44, 48, 45, 43, 49, 51, 52, 55]
-
-
-def _jack_query(tool: str) -> int | None:
-    if shutil.which(tool) is None:
-        return None
-    proc = subprocess.run([tool], capture_output=True, text=True, check=False, timeout=10)
-    for word in proc.stdout.split():
-        if word.isdigit():
-            return int(word)
-    return None
-
-
-@contextlib.contextmanager
-def _jack() -> Iterator[dict[str, Any]]:
-    name = os.environ.get("JACK_DEFAULT_SERVER", "default")
-    if server_running(name):
-        yield {"server": name, "started_here": False}
-        return
-    with running_jack_server() as server:
-        yield {"server": server.name, "started_here": True, "realtime": server.realtime}
 
 
 def _dist(values_ns: list[int]) -> dict[str, float]:
@@ -96,7 +72,7 @@ def measure(n: int = 2000, rate_hz: float = 500.0, gil_load: bool = True) -> dic
     previous_api = os.environ.get("DUET_DRUMS_MIDI_API")
     os.environ["DUET_DRUMS_MIDI_API"] = "jack"
     try:
-        with _jack() as jack:
+        with bench_server() as jack:
             return {**jack, **_run(n, rate_hz, gil_load)}
     finally:
         if previous_api is None:
@@ -106,8 +82,8 @@ def measure(n: int = 2000, rate_hz: float = 500.0, gil_load: bool = True) -> dic
 
 
 def _run(n: int, rate_hz: float, gil_load: bool) -> dict[str, Any]:
-    period = _jack_query("jack_bufsize")
-    rate = _jack_query("jack_samplerate")
+    period = jack_query("jack_bufsize")
+    rate = jack_query("jack_samplerate")
     period_ms = 1000.0 * period / rate if period and rate else None
     with VirtualKit(f"bench-kit-{os.getpid()}") as kit:
         hits: queue.SimpleQueue[RawHit] = queue.SimpleQueue()

@@ -62,7 +62,11 @@ def server_running(name: str) -> bool:
 def _start(name: str, realtime: bool, log: IO[bytes]) -> subprocess.Popen[bytes] | None:
     cmd = ["jackd", "-n", name, "-R" if realtime else "--no-realtime",
            "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+    # restore_signals=False: jackd inherits Python's ignored SIGPIPE. A client that dies
+    # while connected can otherwise kill jackd with SIGPIPE as it stops, and a jackd that
+    # dies so keeps its slot in JACK's server registry: eight slots for the whole
+    # machine, after which no server starts ("Too many servers already active").
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, restore_signals=False,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     waited = subprocess.run(["jack_wait", "-s", name, "-w", "-t", "10"], capture_output=True,
                             check=False, timeout=20)
@@ -189,3 +193,28 @@ class VirtualKit:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def jack_query(tool: str) -> int | None:
+    """The number a JACK tool prints (`jack_bufsize`, `jack_samplerate`) for the server
+    JACK_DEFAULT_SERVER names, or None."""
+    if shutil.which(tool) is None:
+        return None
+    proc = subprocess.run([tool], capture_output=True, text=True, check=False, timeout=10)
+    for word in proc.stdout.split():
+        if word.isdigit():
+            return int(word)
+    return None
+
+
+@contextlib.contextmanager
+def bench_server() -> Iterator[dict[str, object]]:
+    """For benches: the JACK server JACK_DEFAULT_SERVER names (or "default") if one
+    answers, else a private dummy-driver one for the run. Yields what it used."""
+    name = os.environ.get("JACK_DEFAULT_SERVER", "default")
+    if server_running(name):
+        os.environ["JACK_DEFAULT_SERVER"] = name
+        yield {"server": name, "started_here": False}
+        return
+    with running_jack_server() as server:
+        yield {"server": server.name, "started_here": True, "realtime": server.realtime}

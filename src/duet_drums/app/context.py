@@ -55,6 +55,9 @@ class AppContext:
     # Finished songs: saves scores and replays, once, when a song completes.
     runs: RunRecords = field(init=False)
     warnings: list[str] = field(default_factory=list)
+    # What the sound setup could not do (no device: silent play; broken drum samples),
+    # also in `warnings`: the play screen shows these, and `duet-drums play` prints them.
+    audio_notices: list[str] = field(default_factory=list)
     # Bumped when the key bindings change; the App rebuilds its keyboard poller.
     keymap_version: int = field(default=0, init=False)
     _audio: AudioEngineView | None = field(default=None, init=False, repr=False)
@@ -113,14 +116,19 @@ class AppContext:
 
                 engine: AudioEngineView = AudioEngine(self.settings.audio, self.settings.calibration,
                                                       samples_dir())
-                warning = engine.open()
-                if warning:
-                    self.warnings.append(f"audio: {warning}")
+                engine.open()
+                self._audio_notice(*engine.notices())
                 self._audio = engine
             except Exception as exc:  # a broken sound setup must not stop the game
-                self.warnings.append(f"audio unavailable ({exc}); playing silently")
+                self._audio_notice(f"the sound could not start ({exc}); playing silently")
                 self._audio = None
         return self._audio
+
+    def _audio_notice(self, *notices: str) -> None:
+        for notice in notices:
+            if notice not in self.audio_notices:
+                self.audio_notices.append(notice)
+                self.warnings.append(f"audio: {notice}")
 
     def apply_audio_settings(self) -> None:
         """Volumes and calibration take effect at once in a running engine."""

@@ -38,6 +38,10 @@ class AudioEngineView(Protocol):
     def open(self) -> str | None:
         """Open the device; a warning when it had to fall back to playing silently."""
 
+    def notices(self) -> list[str]:
+        """After `open`: each thing about the sound the player should know (no device,
+        drum samples that could not be loaded), in words."""
+
     def close(self) -> None: ...
 
     def set_volumes(self, master: float | None = None, backing: float | None = None,

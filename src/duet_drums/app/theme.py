@@ -9,6 +9,7 @@ text surfaces are expensive to create, so fonts are cached per (size, bold) and
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pygame
@@ -18,6 +19,13 @@ RGB = tuple[int, int, int]
 # Judgement names in the engine's order (core.judge.JUDGEMENT_ORDER); kept here as plain
 # strings so the theme does not import the engine.
 JUDGEMENT_NAMES: tuple[str, ...] = ("perfect", "great", "good", "miss")
+
+# Pixels the label cache may hold (a screen's labels are well under 1 MB).
+TEXT_CACHE_BYTES = 4 * 2**20
+
+
+def _pixel_bytes(surface: pygame.Surface) -> int:
+    return surface.get_width() * surface.get_height() * surface.get_bytesize()
 
 
 @dataclass
@@ -55,7 +63,8 @@ class Theme:
 
     def __post_init__(self) -> None:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
-        self._texts: dict[tuple[str, int, bool, RGB], pygame.Surface] = {}
+        self._texts: OrderedDict[tuple[str, int, bool, RGB], pygame.Surface] = OrderedDict()
+        self._text_bytes = 0
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
         """A cached font; creating a Font reads the TTF file, so never do it per frame."""
@@ -72,17 +81,24 @@ class Theme:
     def label(self, string: str, size: int, color: RGB | None = None, bold: bool = False) -> pygame.Surface:
         """A rendered, anti-aliased string, cached: for labels that repeat frame after frame.
 
-        The cache is bounded crudely (cleared when large) because scores and timers
-        produce an unbounded stream of distinct strings.
+        Scores and timers make an endless stream of distinct strings, so the cache keeps
+        the most recently drawn ones up to `TEXT_CACHE_BYTES` of pixels. (It used to hold
+        2,048 strings and then clear: up to 15 MB of surfaces, allocated and freed over
+        and over, and the process grew by some 60 MB over half an hour of songs.)
         """
         rgb: RGB = self.text if color is None else color
         key = (string, int(size), bool(bold), rgb)
-        surf = self._texts.get(key)
-        if surf is None:
-            if len(self._texts) > 2048:
-                self._texts.clear()
-            surf = self.font(size, bold).render(string, True, rgb)
-            self._texts[key] = surf
+        texts = self._texts
+        surf = texts.get(key)
+        if surf is not None:
+            texts.move_to_end(key)
+            return surf
+        surf = self.font(size, bold).render(string, True, rgb)
+        texts[key] = surf
+        self._text_bytes += _pixel_bytes(surf)
+        while self._text_bytes > TEXT_CACHE_BYTES and len(texts) > 1:
+            _, old = texts.popitem(last=False)
+            self._text_bytes -= _pixel_bytes(old)
         return surf
 
     def judgement_color(self, name: str) -> RGB:

@@ -38,10 +38,10 @@ song stop. Two decisions follow from what they hear:
    callbacks resume, the sound goes on from where it stopped (SDL never skips or races
    to catch up), so the fit is cut at the gap and restarted on the new line, and the
    output slews onto it (a few ms) instead of jumping by the stall's length. A stall is
-   any gap between two callbacks longer than 8 normal intervals, noticed when the
-   callback arrives (it used to be noticed only when it was the newest gap, so two
-   callbacks before the next query hid it and the clock jumped ~the stall forwards and
-   then held as long again: hits in that hold were judged early).
+   any gap between two callbacks longer than 8 normal intervals, looked for between
+   every two consecutive callbacks (it used to be noticed only when it was the newest
+   gap, so two callbacks before the next query hid it and the clock jumped ~the stall
+   forwards and then held as long again: hits in that hold were judged early).
 2. *A hit is mapped by the clock as it stood at the hit's instant.* The output map
    changes only from the stamp of the first callback it has not yet taken in (and never
    before an instant already answered), so a hit stamped during a stall, or between the
@@ -50,8 +50,11 @@ song stop. Two decisions follow from what they hear:
    teaches the clock never reaches back to it.
 
 Thread-safety: `observe` and `set_anchor` are called from the audio thread, queries from
-the game thread; a lock guards the shared lists and the fit is computed lazily by the
-querying thread, so the audio callback stays cheap.
+the game thread. The audio thread never waits: `observe` and `set_anchor` only append to
+a deque (atomic), and the querying thread takes what was appended in, in order, under its
+own lock, where it also computes the fit, lazily. (They used to take that lock: on a
+machine with a CPU hog the game thread, descheduled in the middle of a refit, held it for
+up to 5 ms, and the callback waited as long; measured with `AudioEngine.stats()`.)
 """
 
 from __future__ import annotations
@@ -102,6 +105,11 @@ class SongClock:
         self.snap_s = snap_s
         self._time_ns = time_ns
         self._lock = threading.Lock()
+        # What the audio thread reported and queries have not taken in yet, in order:
+        # callbacks (stamp, device frame, frames) and anchors. Bounded: a clock nobody
+        # asks keeps only the newest (the fit needs the last ~2 s).
+        self._inbox: deque[tuple[int, int, int]] = deque(maxlen=8192)
+        self._anchor_inbox: deque[Anchor] = deque()  # few, and none may be lost
         self._obs: deque[tuple[int, int]] = deque(maxlen=max_points)
         self._dirty = False
         self._anchors: list[Anchor] = [Anchor(0.0, 0.0, 0.0, True)]
@@ -139,38 +147,52 @@ class SongClock:
         than what was fed plus what the device normally consumes between two callbacks
         (one buffer, or a whole burst on devices that ask for several at once), so a
         stalled device holds the clock instead of letting it run ahead of the sound.
+        Never waits (see "Thread-safety").
         """
-        with self._lock:
-            if self._obs and stamp_ns - self._obs[-1][0] > self._gap_limit_ns:
-                self._stalled = True
-            self._obs.append((int(stamp_ns), int(device_frame)))
-            if self._news_ns is None:
-                self._news_ns = int(stamp_ns)
-            self._obs_count += 1
-            self._fed_end = float(device_frame + frames) if frames > 0 else math.inf
-            self._last_frames = max(int(frames), 0)
-            self._dirty = True
+        self._inbox.append((int(stamp_ns), int(device_frame), int(frames)))
 
     def set_anchor(self, device_frame: float, song_time: float, rate: float, *, jump: bool = False) -> None:
-        """From `device_frame` on, song time advances `rate` song seconds per device frame."""
-        with self._lock:
-            a = Anchor(float(device_frame), float(song_time), float(rate), jump)
-            i = bisect.bisect_right(self._anchor_frames, a.device_frame)
-            # A later anchor supersedes anything planned at or after its frame.
-            del self._anchors[i:], self._anchor_frames[i:]
-            if self._anchors and self._anchor_frames[-1] == a.device_frame:
-                self._anchors.pop()
-                self._anchor_frames.pop()
-            self._anchors.append(a)
-            self._anchor_frames.append(a.device_frame)
-            # Keep the list short: anchors far behind every possible query are dead.
-            if len(self._anchors) > 64:
-                del self._anchors[:-32], self._anchor_frames[:-32]
-                self._epoch_base += 1
+        """From `device_frame` on, song time advances `rate` song seconds per device frame.
+        Never waits; anchors take effect in the order they were set."""
+        self._anchor_inbox.append(Anchor(float(device_frame), float(song_time), float(rate), jump))
+
+    def _take_in_locked(self) -> None:
+        """Apply what the audio thread appended since the last query, in order."""
+        inbox = self._inbox
+        while inbox:
+            stamp_ns, device_frame, frames = inbox.popleft()
+            if self._obs and stamp_ns - self._obs[-1][0] > self._gap_limit_ns:
+                self._stalled = True
+            self._obs.append((stamp_ns, device_frame))
+            if self._news_ns is None:
+                self._news_ns = stamp_ns
+            self._obs_count += 1
+            self._fed_end = float(device_frame + frames) if frames > 0 else math.inf
+            self._last_frames = max(frames, 0)
+            self._dirty = True
+        anchors = self._anchor_inbox
+        while anchors:
+            self._add_anchor_locked(anchors.popleft())
+
+    def _add_anchor_locked(self, a: Anchor) -> None:
+        i = bisect.bisect_right(self._anchor_frames, a.device_frame)
+        # A later anchor supersedes anything planned at or after its frame.
+        del self._anchors[i:], self._anchor_frames[i:]
+        if self._anchors and self._anchor_frames[-1] == a.device_frame:
+            self._anchors.pop()
+            self._anchor_frames.pop()
+        self._anchors.append(a)
+        self._anchor_frames.append(a.device_frame)
+        # Keep the list short: anchors far behind every possible query are dead.
+        if len(self._anchors) > 64:
+            del self._anchors[:-32], self._anchor_frames[:-32]
+            self._epoch_base += 1
 
     def reset_device(self) -> None:
         """Forget the device fit (device reopened: its frame counter restarts)."""
         with self._lock:
+            self._inbox.clear()  # callbacks of the old device (anchors still count)
+            self._take_in_locked()
             self._obs.clear()
             self._fit = None
             self._slope_ok = False
@@ -187,6 +209,7 @@ class SongClock:
         happened in between."""
         t = self._time_ns()
         with self._lock:
+            self._take_in_locked()
             frame = self._device_frame_locked(t) - self.latency_frames
             value = self._timeline(frame)
             # The guard restarts when a jump anchor comes into effect (in audio terms:
@@ -202,22 +225,26 @@ class SongClock:
     def song_time_at(self, stamp_ns: int) -> float:
         """Song seconds at a past (or future) `perf_counter_ns` stamp, e.g. an input hit."""
         with self._lock:
+            self._take_in_locked()
             return self._song_time_locked(int(stamp_ns))
 
     def device_frame_at(self, stamp_ns: int) -> float:
         """Estimated device request position (frames) at `stamp_ns`."""
         with self._lock:
+            self._take_in_locked()
             return self._device_frame_locked(int(stamp_ns))
 
     def song_time_of_frame(self, device_frame: float) -> float:
         """Song seconds of the sound at `device_frame` (no latency applied)."""
         with self._lock:
+            self._take_in_locked()
             return self._timeline(device_frame)
 
     @property
     def rate_estimate(self) -> float | None:
         """Fitted device frames per second of `perf_counter` (None before enough data)."""
         with self._lock:
+            self._take_in_locked()
             self._refit_locked()
             return None if self._fit is None else self._fit[2]
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from duet_drums.audio import mixer as mx
 from duet_drums.audio.backing import BackingVolumes, render_backing
@@ -27,6 +30,9 @@ from duet_drums.audio.userfile import UserAudioError, audio_path, load_user_trac
 from duet_drums.core.chart import Chart
 from duet_drums.core.kit import Piece
 from duet_drums.settings import AudioSettings, Calibration
+
+# More broken drum samples than this are reported as one line (a whole folder missing).
+SAMPLE_NOTICES = 2
 
 
 class AudioEngine:
@@ -50,6 +56,9 @@ class AudioEngine:
         self._last_cb_ns = 0
         self._cb_max_ns = 0
         self._cb_total_ns = 0
+        # The last callbacks' durations, and the part spent telling the clock (ns): what
+        # a callback that runs late is made of. Appends are atomic; stats() copies.
+        self._cb_recent: deque[tuple[int, int]] = deque(maxlen=4096)
         self.warning: str | None = None
         self.track: BackingTrack | None = None
         self.set_volumes(settings.master_volume, settings.backing_volume, settings.hits_volume)
@@ -91,6 +100,19 @@ class AudioEngine:
         self._device = device
         return self.warning
 
+    def notices(self) -> list[str]:
+        """What the player should know about the sound, in words: the device it fell back
+        from (the game plays silently then) and the drum samples it could not load
+        (those sounds are silent). Many broken samples are one line, naming the first."""
+        out = [self.warning] if self.warning else []
+        problems = list(self.bank.warnings)
+        if len(problems) > SAMPLE_NOTICES:
+            out.append(f"{len(problems)} drum sounds could not be loaded and will be silent "
+                       f"(first: {problems[0]})")
+        else:
+            out += problems
+        return out
+
     def close(self) -> None:
         device, self._device = self._device, None
         if device is not None:
@@ -109,16 +131,19 @@ class AudioEngine:
                 self._late += 1
             self._last_cb_ns = t0
             self._clock.observe(t0, self._frames, n)
+            t_observed = time.perf_counter_ns()
             self.mixer.render(out, self._frames)
         except Exception as exc:  # a bug must cost one buffer of silence, not the game
             out.fill(0.0)
             self._errors += 1
             self._last_error = f"{type(exc).__name__}: {exc}"
+            t_observed = t0
         self._frames += n
         self._callbacks += 1
         dt = time.perf_counter_ns() - t0
         self._cb_total_ns += dt
         self._cb_max_ns = max(self._cb_max_ns, dt)
+        self._cb_recent.append((dt, t_observed - t0))
 
     # -- song --------------------------------------------------------------------------------
     def load_song(self, track: BackingTrack) -> None:
@@ -237,8 +262,22 @@ class AudioEngine:
             "last_error": self._last_error,
             "callback_mean_us": self._cb_total_ns / n / 1000,
             "callback_max_us": self._cb_max_ns / 1000,
+            **_recent_stats(list(self._cb_recent)),
             "clipped_frames": self.mixer.clipped_frames,
             "voices": len(self.mixer.voices),
             "device_rate_estimate": self._clock.rate_estimate,
             "sample_warnings": list(self.bank.warnings),
         }
+
+
+def _recent_stats(recent: list[tuple[int, int]]) -> dict[str, float]:
+    """p50/p99/max (us) of the last callbacks' durations and of their clock part."""
+    if not recent:
+        return {}
+    arr = np.asarray(recent, dtype=np.float64) / 1000.0
+    out: dict[str, float] = {"recent_callbacks": float(len(recent))}
+    for col, name in ((0, "callback"), (1, "clock_observe")):
+        out[f"recent_{name}_p50_us"] = float(np.percentile(arr[:, col], 50))
+        out[f"recent_{name}_p99_us"] = float(np.percentile(arr[:, col], 99))
+        out[f"recent_{name}_max_us"] = float(arr[:, col].max())
+    return out

@@ -223,6 +223,11 @@ def _play_window(ctx: AppContext, setup: PlaySetup, result_out: str | None = Non
                  exit_after_song: bool = False) -> int:
     from duet_drums.app.main import App
 
+    # The sound is opened before the window, so that what it could not do (no device: a
+    # silent song) is said here too, not only on the play screen.
+    ctx.audio()
+    for notice in ctx.audio_notices:
+        print(f"warning: audio: {notice}", file=sys.stderr)
     app = App(ctx)
     try:
         app.nav.push(_first_route(setup))

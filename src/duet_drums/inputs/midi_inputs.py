@@ -5,11 +5,14 @@ system (`midi_api`), runs a `PortReader` thread for every *assigned* port that i
 plugged in (and for the port being learned, and for every port while the monitor is
 open; an idle reader costs a few % of a core, so "Midi Through" and other strangers
 are left alone), and runs a *port watcher thread* that re-lists ports every
-`watch_interval_s` (1 s). A port that vanished is reported as a "disconnected"
-`PortEvent` with its player and its reader is closed; when it comes back it is
-reported "connected" and re-opened, with no restart. The game calls `drain_events()`
-once a frame to pause/resume a player's input and show it; `poll_ports()` forces a
-re-check at once (a "rescan" button).
+`watch_interval_s` (1 s), and every `MISSING_WATCH_INTERVAL_S` (0.1 s) while an
+assigned kit is missing: a kit plugged back in mid-song is heard again within a tenth of
+a second (what it sends before the game has re-opened its port goes nowhere: nobody is
+connected to it yet), and listing ports costs about 0.1 ms. A port that vanished is
+reported as a "disconnected" `PortEvent` with its player and its reader is closed; when
+it comes back it is reported "connected" and re-opened, with no restart. The game calls
+`drain_events()` once a frame to pause/resume a player's input and show it;
+`poll_ports()` forces a re-check at once (a "rescan" button).
 
 Hits go straight from the reader threads to the `out` queue given at construction;
 ports without a player produce no hits. Settings changes made through
@@ -40,6 +43,7 @@ from duet_drums.settings import MidiSettings
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL_S = 1.0
+MISSING_WATCH_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,11 +298,17 @@ class MidiInputs:
                     self._open(key, system_name)
 
     def _watch(self) -> None:
-        while not self._stop.wait(self.watch_interval_s):
+        while not self._stop.wait(self._watch_wait()):
             try:
                 self.poll_ports()
             except Exception as exc:  # the watcher must outlive any driver hiccup
                 self._poll_errors.report(exc)
+
+    def _watch_wait(self) -> float:
+        """Seconds until the next re-listing: sooner while an assigned kit is missing."""
+        with self._lock:
+            missing = any(key not in self._present for key in self.settings.assignments)
+        return min(self.watch_interval_s, MISSING_WATCH_INTERVAL_S) if missing else self.watch_interval_s
 
     def _list_system_ports(self) -> list[str]:
         if self._lister is None:

@@ -11,6 +11,13 @@ otherwise, so a message waits at most about half a millisecond; the stamp does n
 depend on that wait anyway, because it is rebuilt from the driver's `delta_time`
 (see `timebase`). Nothing in a message can stop the thread: every message is handled
 inside a try, and errors are only counted.
+
+A lump of events glued onto a sysex that never ended (`midi_stream`) is split and read
+as a MIDI wire is. rtmidi dropped the time of the events it swallowed, so the lump's
+stamp is rebuilt from what the thread knows (see `_lump`), and its notes all get that
+stamp. They are kept only if the lump came soon after the message before it
+(`RECOVER_WITHIN_NS`): notes held back longer would be judged far later than they were
+played, so they are dropped and counted instead (`stale`).
 """
 
 from __future__ import annotations
@@ -25,11 +32,16 @@ from duet_drums.core.kit import Piece
 from duet_drums.inputs.debounce import Debouncer
 from duet_drums.inputs.input_queue import InputQueue
 from duet_drums.inputs.midi_messages import CONTROL_CHANGE, classify
+from duet_drums.inputs.midi_stream import is_merged, split_wire
 from duet_drums.inputs.notemaps import NoteMap, piece_for
 from duet_drums.inputs.raw import RawHit
 from duet_drums.inputs.timebase import DeltaTimebase
 
 POLL_S = 0.0005
+# A lump's notes are kept when it came at most this long after the message before it.
+RECOVER_WITHIN_NS = 50_000_000
+# Messages read closer together than a poll came from a backlog (or one driver period).
+BACKLOG_GAP_NS = round(POLL_S * 1e9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,7 @@ class PortReader:
         self._timebase = DeltaTimebase()
         self._debounce = Debouncer(debounce_ms)
         self._hat: int | None = None
+        self._last_arrival_ns: int | None = None
         self._running = False
         self._thread: threading.Thread | None = None
         # Diagnostics, read by status screens and tests.
@@ -87,6 +100,8 @@ class PortReader:
         self.hits = 0
         self.debounced = 0
         self.errors = 0
+        self.merged = 0  # lumps glued onto an unfinished sysex (split and read)
+        self.stale = 0  # of those, lumps that came too late for their notes to count
 
     def set_debounce_ms(self, debounce_ms: float) -> None:
         self._debounce = Debouncer(debounce_ms)
@@ -139,31 +154,58 @@ class PortReader:
         self.messages += 1
         try:
             data, delta_s = message
+            if is_merged(data):
+                self._lump(data, float(delta_s), arrival_ns)
+                return
             stamp = self._timebase.stamp(float(delta_s), arrival_ns)
-            parsed = classify(data)
-            if parsed is None:
-                return
-            kind, number, value = parsed
-            config = self.config
-            if kind == CONTROL_CHANGE:
-                if number == config.hihat_cc:
-                    self._hat = value
-                    if self.tap is not None:
-                        self.tap(TapEvent(self.port, "cc", number, value, None, config.player,
-                                          stamp, arrival_ns, False))
-                return
-            piece = piece_for(config.note_map, number, self._hat, config.hihat_open_below)
-            delivered = False
-            if piece is not None and value >= config.velocity_threshold:
-                if self._debounce.accept(piece, stamp):
-                    if config.player is not None:
-                        self._out.put(RawHit(config.player, piece, stamp, value, "midi", self.port))
-                        self.hits += 1
-                        delivered = True
-                else:
-                    self.debounced += 1
-            if self.tap is not None:
-                self.tap(TapEvent(self.port, "note", number, value, piece, config.player,
-                                  stamp, arrival_ns, delivered))
+            self._last_arrival_ns = arrival_ns
+            self._take(data, stamp, arrival_ns)
         except Exception:
             self.errors += 1
+
+    def _lump(self, data: Any, delta_s: float, arrival_ns: int) -> None:
+        """Events rtmidi glued onto an unfinished sysex (see the module docstring)."""
+        self.merged += 1
+        last, self._last_arrival_ns = self._last_arrival_ns, arrival_ns
+        if last is not None and arrival_ns - last < BACKLOG_GAP_NS:
+            # Read straight after the message before it: the thread is catching up on a
+            # backlog (its arrival says nothing), or both came in one driver period (no
+            # time was lost). The lump's own few events are taken to have lasted nothing.
+            stamp = self._timebase.stamp(delta_s, arrival_ns)
+        else:
+            # The thread was waiting for messages, so the lump's arrival is its time
+            # (within a poll): the time rtmidi lost is what makes up the difference.
+            stamp = self._timebase.stamp_after_gap(delta_s, arrival_ns)
+        if last is None or arrival_ns - last > RECOVER_WITHIN_NS:
+            self.stale += 1
+            return
+        for part in split_wire(data):
+            self._take(part, stamp, arrival_ns)
+
+    def _take(self, data: Any, stamp: int, arrival_ns: int) -> None:
+        """One message: a note-on becomes a RawHit, the hi-hat controller is kept."""
+        parsed = classify(data)
+        if parsed is None:
+            return
+        kind, number, value = parsed
+        config = self.config
+        if kind == CONTROL_CHANGE:
+            if number == config.hihat_cc:
+                self._hat = value
+                if self.tap is not None:
+                    self.tap(TapEvent(self.port, "cc", number, value, None, config.player,
+                                      stamp, arrival_ns, False))
+            return
+        piece = piece_for(config.note_map, number, self._hat, config.hihat_open_below)
+        delivered = False
+        if piece is not None and value >= config.velocity_threshold:
+            if self._debounce.accept(piece, stamp):
+                if config.player is not None:
+                    self._out.put(RawHit(config.player, piece, stamp, value, "midi", self.port))
+                    self.hits += 1
+                    delivered = True
+            else:
+                self.debounced += 1
+        if self.tap is not None:
+            self.tap(TapEvent(self.port, "note", number, value, piece, config.player,
+                              stamp, arrival_ns, delivered))

@@ -56,6 +56,25 @@ class DeltaTimebase:
             candidates.popleft()
         return acc + candidates[0][2]
 
+    def stamp_after_gap(self, delta_s: float, arrival_ns: int) -> int:
+        """Like `stamp`, for a message whose time since the one before is not all in its
+        `delta_s` (rtmidi dropped the time of events it glued together).
+
+        The missing time is taken as long as it can have been: this message is stamped
+        at its arrival (a message cannot be later than that). Too long a guess costs
+        little: the next message that was not held up shows the real anchor, and the
+        window's minimum takes it at once. Too short a guess would make every stamp
+        early by the difference until the window renews (seconds), and such guesses
+        add up.
+        """
+        if delta_s > 0:
+            self._acc_ns += round(delta_s * 1e9)
+        if self._candidates:
+            floor = self._candidates[0][2]
+            if self._acc_ns + floor < arrival_ns:
+                self._acc_ns = arrival_ns - floor
+        return self.stamp(0.0, arrival_ns)
+
     def reset(self) -> None:
         """Forget the anchor: the next message starts a new driver clock (port reopened)."""
         self._acc_ns = 0

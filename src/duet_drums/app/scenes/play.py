@@ -349,8 +349,16 @@ class PlayScene(Scene):
                    f"P2 {last.accuracy[1]:.0f}%  sync {last.sync_percent:.0f}%")
             w.text(surface, theme, msg, (surface.get_width() // 2, surface.get_height() - 18), 20,
                    theme.accent, anchor="center")
-        if self.warning:
-            w.text(surface, theme, self.warning, (12, surface.get_height() - 22), 16, theme.bad)
+        room = surface.get_width() - 24
+        for k, notice in enumerate(reversed(self.notices())):
+            w.text(surface, theme, w.fit(theme, notice, 16, room), (12, surface.get_height() - 22 - 20 * k),
+                   16, theme.bad)
+
+    def notices(self) -> list[str]:
+        """The lines along the bottom of the screen: what the sound could not do (no
+        device, so the song plays silently; drum sounds that could not be loaded) and a
+        backing that failed to load. A silent game must say why, where the players look."""
+        return [*self.ctx.audio_notices, *([self.warning] if self.warning else [])]
 
     def _draw_banner(self, surface: pygame.Surface, message: str, top_bar: pygame.Rect) -> None:
         """The drill's state, in the top bar under the section name (both players glance
