@@ -349,10 +349,17 @@ class PlayScene(Scene):
                    f"P2 {last.accuracy[1]:.0f}%  sync {last.sync_percent:.0f}%")
             w.text(surface, theme, msg, (surface.get_width() // 2, surface.get_height() - 18), 20,
                    theme.accent, anchor="center")
-        room = surface.get_width() - 24
-        for k, notice in enumerate(reversed(self.notices())):
-            w.text(surface, theme, w.fit(theme, notice, 16, room), (12, surface.get_height() - 22 - 20 * k),
-                   16, theme.bad)
+        notices = self.notices()
+        if notices:
+            # On a strip of their own along the bottom edge: drawn straight over the
+            # players' panels, the panel borders ran through the words.
+            width, height = surface.get_size()
+            strip = pygame.Rect(0, height - 2 - 20 * len(notices), width, 2 + 20 * len(notices))
+            surface.fill(theme.panel, strip)
+            pygame.draw.line(surface, theme.bad, strip.topleft, strip.topright, 1)
+            for k, notice in enumerate(reversed(notices)):
+                w.text(surface, theme, w.fit(theme, notice, 16, width - 24), (12, height - 20 - 20 * k),
+                       16, theme.bad)
 
     def notices(self) -> list[str]:
         """The lines along the bottom of the screen: what the sound could not do (no
