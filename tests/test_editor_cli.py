@@ -136,6 +136,12 @@ def test_new_and_bad_input(tmp_path: Path, capsys: Capture) -> None:
     assert code == 1 and "expected NUM/DEN" in err
     code, _, err = _main(capsys, "new", tmp_path / "y.json", "--title", "Y", "--bpm", "-3")
     assert code == 1 and "bpm: should be greater than 0" in err
+    for outside in ("../take.ogg", "/etc/take.ogg"):  # the game would refuse it when played
+        code, _, err = _main(capsys, "new", tmp_path / "w.json", "--title", "W", "--audio", outside)
+        assert code == 1 and f"--audio: audio file {outside!r} is outside the chart's folder" in err
+        assert not (tmp_path / "w.json").exists()
+    code, _, _ = _main(capsys, "new", tmp_path / "w.json", "--title", "W", "--audio", "stems/take.ogg")
+    assert code == 0 and load_chart(tmp_path / "w.json").metadata.audio == "stems/take.ogg"
     code, _, err = _main(capsys, "import", tmp_path / "nothing.mid", "-o", tmp_path / "z.json")
     assert code == 1 and "no such file or folder" in err
     code, _, err = _main(capsys, "import", new, "-o", tmp_path / "z.json")

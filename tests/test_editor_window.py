@@ -384,6 +384,24 @@ def test_quit_asks_about_unsaved_edits(editor: EditorHarness) -> None:
     assert path is not None and keys_of(load_chart(path).notes("lead", "expert")) == [(0, "crash")]
 
 
+def test_an_audio_file_outside_the_charts_folder_is_refused_in_the_form(editor: EditorHarness) -> None:
+    h = editor
+    h.key(pygame.K_F9)
+    for _ in range(3):  # title, artist, charter
+        h.key(pygame.K_TAB)
+    h.clear_field()
+    h.type("../elsewhere/take.ogg")
+    h.key(pygame.K_RETURN)
+    form = h.top
+    assert isinstance(form, FormScene) and "is outside the chart's folder" in form.error
+    assert h.editor.s.chart.metadata.audio is None and not h.editor.s.dirty
+    h.clear_field()
+    h.type("take.ogg")
+    h.key(pygame.K_RETURN)
+    assert not isinstance(h.top, FormScene)
+    assert h.editor.s.chart.metadata.audio == "take.ogg"
+
+
 def test_a_new_chart_from_the_template(editor: EditorHarness, tmp_path: Path) -> None:
     h = editor
     h.key(pygame.K_n, CTRL)

@@ -22,7 +22,7 @@ from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, load_chart, s
 from duet_drums.core.tempo import TempoMap
 from duet_drums.editor.autosave import AUTOSAVE_INTERVAL_S
 from duet_drums.editor.duet import notes_per_second, section_duet, unison_percent
-from duet_drums.editor.files import new_chart
+from duet_drums.editor.files import audio_outside, new_chart
 from duet_drums.editor.partner import build_partner
 from duet_drums.editor.rebuild import EditError
 from duet_drums.editor.reduce import on_beat_kept, reduce_from, reduce_part
@@ -240,6 +240,9 @@ def _new(args: argparse.Namespace) -> int:
     num, sep, den = args.time_signature.partition("/")
     if not sep or not num.isdigit() or not den.isdigit():
         raise CliError(f"--time-signature {args.time_signature!r}: expected NUM/DEN, e.g. 4/4 or 6/8")
+    problem = audio_outside(out.resolve().parent, args.audio)
+    if problem is not None:
+        raise CliError(f"--audio: {problem}")
     chart = new_chart(args.title, args.artist, args.bpm, int(num), int(den), args.audio, args.charter)
     save_chart(chart, out)
     print(f"created {out}: {chart.metadata.title!r}, {args.bpm:g} BPM, {num}/{den}, parts "

@@ -23,6 +23,7 @@ from duet_drums.core.chart import (
     load_chart,
     save_chart,
 )
+from duet_drums.core.safe_read import leads_outside
 from duet_drums.editor.rebuild import EditError, validated
 
 DEFAULT_PARTS = ("lead", "partner")
@@ -32,6 +33,17 @@ def slug(title: str) -> str | None:
     """A chart id from a title ("Golden Hour!" -> "golden-hour"), or None if nothing is left."""
     text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return text or None
+
+
+def audio_outside(folder: Path, audio: str | None) -> str | None:
+    """Why the audio file a chart is given cannot be its own, or None. The game and the
+    export refuse a chart whose audio lies outside its folder (a chart someone sent must
+    not read a file elsewhere on the disk), so the editor says it when the name is typed,
+    not when the chart is first played."""
+    if not audio or not leads_outside(folder, audio):
+        return None
+    return (f"audio file {audio[:200]!r} is outside the chart's folder ({folder}); put the recording "
+            "beside the chart and give its file name")
 
 
 def new_chart(title: str, artist: str = "", bpm: float = 120.0, num: int = 4, den: int = 4,

@@ -22,7 +22,7 @@ from duet_drums.core.chart import DIFFICULTIES, Chart
 from duet_drums.core.kit import LAYOUTS
 from duet_drums.editor import session as es
 from duet_drums.editor import snap, tempo_edits
-from duet_drums.editor.files import new_chart, slug
+from duet_drums.editor.files import audio_outside, new_chart, slug
 from duet_drums.editor.rebuild import EditError
 from duet_drums.editor.record import Mode
 from duet_drums.editor.selection import Selection
@@ -340,6 +340,9 @@ def _metadata(ed: EditorScene) -> None:
 
     def submit(values: tuple[str, ...]) -> str | None:
         title, artist, charter, audio, offset = values
+        problem = audio_outside(_charts_folder(ed), audio)
+        if problem is not None:
+            return problem
         try:
             offset_ms = float(offset or 0)
         except ValueError:
@@ -500,6 +503,9 @@ def new_chart_form(ed: EditorScene, path: Path | None = None) -> Form:
         out = out if out.is_absolute() else folder / out
         if out.exists():
             return f"{out} exists; choose another file name"
+        problem = audio_outside(out.parent, audio)
+        if problem is not None:
+            return problem
         try:
             chart = new_chart(title, artist, bpm, int(num), int(den), audio or None)
         except EditError as exc:
