@@ -145,7 +145,8 @@ def test_who_leads_uses_the_rules_full_credit_window() -> None:
     standard, strict = rules_for("standard"), rules_for("strict")
     assert leader_text(None, standard) == "no shared notes were both hit"
     # 7 ms: inside standard's 10 ms full-credit window, outside strict's 5 ms one.
-    assert leader_text(7.0, standard) == "together (7.0 ms apart)"
+    assert leader_text(7.0, standard) == "together: P2 7.0 ms ahead (< 10 ms)"
+    assert leader_text(-0.01, standard) == "together: 0.0 ms apart"
     assert leader_text(7.0, strict) == "P2 ahead by 7.0 ms"
     assert leader_text(-12.5, standard) == "P1 ahead by 12.5 ms"
     assert standard.leader_of(-9.9) == "together" and standard.leader_of(-10.0) == "P1"

@@ -44,8 +44,11 @@ def leader_text(mean_asynchrony_ms: float | None, rules: Rules) -> str:
     if mean_asynchrony_ms is None or not leader:
         return "no shared notes were both hit"
     ms = abs(mean_asynchrony_ms)
-    if leader == "together":
-        return f"together ({ms:.1f} ms apart)"
+    if leader == "together":  # say who was ahead all the same: "apart" read as a spread
+        if ms < 0.05:
+            return "together: 0.0 ms apart"
+        first = "P2" if mean_asynchrony_ms > 0 else "P1"
+        return f"together: {first} {ms:.1f} ms ahead (< {rules.sync_full * 1000:g} ms)"
     return f"{leader} ahead by {ms:.1f} ms"
 
 
