@@ -177,3 +177,12 @@ def test_a_fill_after_the_coda_is_the_big_rock_ending(tmp_path: Path) -> None:
     song = load(tmp_path, text)
     assert [(s.kind, s.tick) for s in song.chart.parts["drums"].spans] == [("fill", 192), ("coda", 1536)]
     assert [s.name for s in song.chart.sections] == ["Intro"]
+
+
+def test_section_names_lose_their_rich_text_tags_and_underscores(tmp_path: Path) -> None:
+    text = chart("0 = N 1 0").replace(
+        "[Events]\n{\n", '[Events]\n{\n  0 = E "section <b>Drop</b> 1"\n  192 = E "section verse_2a"\n'
+                         '  384 = E "section <color=#AEFFFF>Outro</color>"\n')
+    song = load(tmp_path, text)
+    names = [(s.tick, s.name) for s in song.chart.sections]
+    assert names == [(0, "Drop 1"), (192, "verse 2a"), (384, "Outro")]

@@ -80,7 +80,7 @@ def _info(args: argparse.Namespace) -> int:
         for d in DIFFICULTIES:
             notes = part.notes(d)
             pieces = Counter(n.piece.value for n in notes)
-            top = ", ".join(f"{p} {c}" for p, c in pieces.most_common(6))
+            top = ", ".join(f"{p} {c}" for p, c in pieces.most_common())  # all: they add up to the total
             nps = notes_per_second(chart, name, d)
             print(f"  {name:<10} {d:<7} {len(notes):>5} notes {nps:5.2f}/s  {top}")
     parts = list(chart.parts)

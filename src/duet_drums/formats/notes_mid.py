@@ -44,6 +44,7 @@ from duet_drums.formats.drum_part import (
 )
 from duet_drums.formats.errors import FormatError, midi_place
 from duet_drums.formats.midi_file import NoteColumns, TrackChunk, TrackEvents, decode_track, read_midi
+from duet_drums.formats.text import strip_tags
 
 DRUM_TRACK = "PART DRUMS"
 FALLBACK_DRUM_TRACKS = ("PART DRUM", "PART REAL_DRUMS_PS")
@@ -68,11 +69,12 @@ _SECTION_RE = re.compile(r"^\[(?:section|prc)[ _](.*)\]$|^(?:section|prc)[ _](.*
 
 
 def section_name(text: str) -> str | None:
-    """`[section Verse 1]`, `[prc_chorus_1]` or unbracketed: the name, or None."""
+    """`[section Verse 1]`, `[prc_chorus_1]` or unbracketed: the name, or None. Rich-text
+    tags (`<b>Drop</b>`, as some charters write them) are left out, as the games show it."""
     m = _SECTION_RE.match(text)
     if m is None:
         return None
-    name = (m.group(1) if m.group(1) is not None else m.group(2)).replace("_", " ").strip()
+    name = strip_tags((m.group(1) if m.group(1) is not None else m.group(2)).replace("_", " "))
     return name or None
 
 
