@@ -194,6 +194,27 @@ def test_seek_is_a_jump_and_now_follows_it() -> None:
     assert after == pytest.approx(0.5, abs=0.01)
 
 
+def test_a_new_song_loaded_and_started_before_the_first_query_starts_at_its_count_in() -> None:
+    """Retry from the results screen: the engine loads the next song (an anchor for all
+    frames, from the game thread) and the callback starts it (an anchor at its frame)
+    before the new play screen first asks the time. The guard against running backwards
+    must not hold the clock at the last song's end: the whole song would be judged in the
+    first frame. (It did, now and then in a 30-minute run: the guard told anchors apart
+    by how many jumps were in effect, and two songs' lists can hold as many.)"""
+    now = FakeTime()
+    clock = SongClock(RATE, time_ns=now)
+    clock.set_anchor(-1e18, -2.0, 0.0, jump=True)  # the first song loaded
+    clock.set_anchor(0, -2.0, 1.0 / RATE, jump=True)  # and started by the callback
+    run_stream(clock, now, seconds=3, device_rate=RATE)
+    assert clock.now() > 0.9  # the first song, 3 s after its 2 s count-in began
+    frame = clock.device_frame_at(now.ns)
+    clock.set_anchor(-1e18, -2.0, 0.0, jump=True)  # the next song loaded
+    clock.set_anchor(frame - 10, -2.0, 1.0 / RATE, jump=True)  # the callback started it
+    assert clock.now() == pytest.approx(-2.0, abs=0.01)
+    run_stream(clock, now, seconds=1, device_rate=RATE, start_ns=now.ns, start_frame=int(frame))
+    assert clock.now() == pytest.approx(-1.0, abs=0.02)
+
+
 def test_before_any_callback_the_clock_holds() -> None:
     now = FakeTime()
     clock = SongClock(RATE, time_ns=now)

@@ -114,7 +114,13 @@ class SongClock:
         self._dirty = False
         self._anchors: list[Anchor] = [Anchor(0.0, 0.0, 0.0, True)]
         self._anchor_frames: list[float] = [0.0]
-        self._epoch_base = 0  # bumped when old jump anchors are dropped from the list
+        # For each anchor, the serial of the latest jump anchor at or before it: the
+        # guard's epoch. Serials are never reused, so every jump that comes into effect
+        # is told apart from every earlier one (counting the jumps in effect was not: the
+        # next song's list, loaded and started, held as many as the last song's, and the
+        # guard held the new song at the old one's end).
+        self._anchor_jumps: list[int] = [0]
+        self._serial = 0
         # Output map (device frames as a function of stamp): segments (t, y, slope, limit),
         # value y + slope * (stamp - t) capped at limit; kept a while so a past stamp (an
         # input hit) maps through the segment that was in force at that instant.
@@ -137,7 +143,7 @@ class SongClock:
         # clock learnt something new. Instants before it keep the map they had.
         self._news_ns: int | None = None
         self._last_now: float | None = None
-        self._guard_epoch: tuple[int, int] = (-1, -1)
+        self._guard_epoch = -1
 
     # -- fed by the audio thread ---------------------------------------------------------
     def observe(self, stamp_ns: int, device_frame: int, frames: int = 0) -> None:
@@ -177,16 +183,19 @@ class SongClock:
     def _add_anchor_locked(self, a: Anchor) -> None:
         i = bisect.bisect_right(self._anchor_frames, a.device_frame)
         # A later anchor supersedes anything planned at or after its frame.
-        del self._anchors[i:], self._anchor_frames[i:]
+        del self._anchors[i:], self._anchor_frames[i:], self._anchor_jumps[i:]
         if self._anchors and self._anchor_frames[-1] == a.device_frame:
             self._anchors.pop()
             self._anchor_frames.pop()
+            self._anchor_jumps.pop()
+        self._serial += 1
         self._anchors.append(a)
         self._anchor_frames.append(a.device_frame)
+        jump_serial = self._serial if a.jump or not self._anchor_jumps else self._anchor_jumps[-1]
+        self._anchor_jumps.append(jump_serial)
         # Keep the list short: anchors far behind every possible query are dead.
         if len(self._anchors) > 64:
-            del self._anchors[:-32], self._anchor_frames[:-32]
-            self._epoch_base += 1
+            del self._anchors[:-32], self._anchor_frames[:-32], self._anchor_jumps[:-32]
 
     def reset_device(self) -> None:
         """Forget the device fit (device reopened: its frame counter restarts)."""
@@ -214,8 +223,7 @@ class SongClock:
             value = self._timeline(frame)
             # The guard restarts when a jump anchor comes into effect (in audio terms:
             # once the frame being heard has reached it), not when it was registered.
-            jumps = sum(1 for a in self._anchors if a.jump and a.device_frame <= frame)
-            epoch = (jumps, self._epoch_base)
+            epoch = self._anchor_jumps[max(0, bisect.bisect_right(self._anchor_frames, frame) - 1)]
             if self._last_now is not None and self._guard_epoch == epoch:
                 value = max(value, self._last_now)
             self._last_now = value
