@@ -23,7 +23,8 @@ def test_retry_starts_the_song_again_at_its_count_in(tmp_path: Path) -> None:
     try:
         assert ctx.audio() is not None, ctx.audio_notices
         for attempt in range(2):
-            run_paced(app, 120, lambda play=play: play.result is not None)
+            current = play
+            run_paced(app, 120, lambda: current.result is not None)
             assert play.song_time > play.session.end_time  # the song was played to its end
             app.step(1 / 120)
             results = app.scene
