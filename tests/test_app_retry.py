@@ -10,6 +10,7 @@ then: the clock's guard against running backwards took the new song for the old 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from duet_drums.app.scenes.play import PlayScene
@@ -18,13 +19,16 @@ from tests.support.frame_loop import run_paced, start_song
 from tests.test_audio_faults import short_chart
 
 
+def ended(play: PlayScene) -> Callable[[], bool]:
+    return lambda: play.result is not None
+
+
 def test_retry_starts_the_song_again_at_its_count_in(tmp_path: Path) -> None:
     ctx, app, play = start_song(short_chart(tmp_path / "charts"), ("ai", "ai"), audio=True, midi=False)
     try:
         assert ctx.audio() is not None, ctx.audio_notices
         for attempt in range(2):
-            current = play
-            run_paced(app, 120, lambda: current.result is not None)
+            run_paced(app, 120, ended(play))
             assert play.song_time > play.session.end_time  # the song was played to its end
             app.step(1 / 120)
             results = app.scene

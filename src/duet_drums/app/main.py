@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import pygame
 
+from duet_drums.app.collector import Collector
 from duet_drums.app.context import AppContext
 from duet_drums.app.navigator import Navigator, SceneRegistry
 from duet_drums.app.registry import default_registry
@@ -48,6 +49,7 @@ class App:
         self.screen = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Duet Drums")
         pygame.key.set_repeat()  # drums must not auto-repeat
+        self.collector = Collector()  # see collector.py: no full collection during a song
         self.nav = Navigator(ctx, registry if registry is not None else default_registry(), self)
         self.running = True
         self.frames = 0
@@ -78,6 +80,11 @@ class App:
         if self._sized.get(id(scene)) != size:  # rebuilding a playfield is not free
             scene.resize(size)
             self._sized[id(scene)] = size
+        # Before `enter`: the collection is done before a song's sound starts.
+        if scene.wants_hits:
+            self.collector.hold()
+        else:
+            self.collector.release()
         scene.enter()
 
     def scene_closed(self, scene: Scene) -> None:
@@ -198,4 +205,5 @@ class App:
 
     def close(self) -> None:
         self.nav.close_all()
+        self.collector.release()
         pygame.display.quit()
