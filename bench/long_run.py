@@ -73,21 +73,30 @@ def sample(label: str, started: float) -> dict[str, Any]:
 
 
 class GcPauses:
-    """Every collection's duration, by generation (a full one stops every thread)."""
+    """Every collection's duration, by generation (a full one stops every thread), and
+    apart those made while a song played (the game's collector holds the heap frozen
+    then: see app/collector.py) from those between songs (its own, and this bench's)."""
 
     def __init__(self) -> None:
         self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.in_song: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.during_song: Any = lambda: False
         self._start = 0
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._start = time.perf_counter_ns()
         else:
-            self.pauses[info["generation"]].append((time.perf_counter_ns() - self._start) / 1e6)
+            ms = (time.perf_counter_ns() - self._start) / 1e6
+            self.pauses[info["generation"]].append(ms)
+            if self.during_song():
+                self.in_song[info["generation"]].append(ms)
 
     def summary(self) -> dict[str, Any]:
-        return {f"gen{g}": {"count": len(p), "max_ms": round(max(p), 2) if p else 0.0,
-                            "total_ms": round(sum(p), 1)} for g, p in self.pauses.items()}
+        def stats(pauses: dict[int, list[float]]) -> dict[str, Any]:
+            return {f"gen{g}": {"count": len(p), "max_ms": round(max(p), 2) if p else 0.0,
+                                "total_ms": round(sum(p), 1)} for g, p in pauses.items()}
+        return {**stats(self.pauses), "during_songs": stats(self.in_song)}
 
 
 def dist(values: np.ndarray) -> dict[str, float]:
@@ -142,6 +151,7 @@ def _session(ports: list[str], minutes: float, loops: int | None, stepped: bool,
     samples = [sample("before the game", started)]
     ctx = AppContext.load(stepped=stepped, audio_enabled=not stepped, midi_enabled=True)
     app = App(ctx)
+    pauses.during_song = lambda: app.collector.frozen
     log = FrameLog()
     songs: list[dict[str, Any]] = []
     snapshots: list[tracemalloc.Snapshot] = []
