@@ -107,7 +107,8 @@ def dist(values: np.ndarray) -> dict[str, float]:
             "max": round(float(values.max()), 3)}
 
 
-def run(minutes: float, loops: int | None, stepped: bool, dt: float, trace: bool) -> dict[str, Any]:
+def run(minutes: float, loops: int | None, stepped: bool, dt: float, trace: bool,
+        song: str = MEDLEY, audio: bool = True) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, bench_server() as jack:
         private_game(Path(tmp))
         clients = [f"long-kit-a-{os.getpid()}", f"long-kit-b-{os.getpid()}"]
@@ -121,7 +122,7 @@ def run(minutes: float, loops: int | None, stepped: bool, dt: float, trace: bool
             assert kits.stdin is not None
             kits.stdin.write(json.dumps({"origin_ns": time.perf_counter_ns()}) + "\n")
             kits.stdin.flush()
-            result = _session(ports, minutes, loops, stepped, dt, trace)
+            result = _session(ports, minutes, loops, stepped, dt, trace, song, audio)
             kits.stdin.close()  # they stop striking, report and close their ports
             sent = talk(kits, None)
         result["kit_notes_sent"] = [len(k["notes_sent_ns"]) for k in sent["kits"]]
@@ -130,7 +131,7 @@ def run(minutes: float, loops: int | None, stepped: bool, dt: float, trace: bool
 
 
 def _session(ports: list[str], minutes: float, loops: int | None, stepped: bool, dt: float,
-             trace: bool) -> dict[str, Any]:
+             trace: bool, song: str, audio: bool) -> dict[str, Any]:
     from duet_drums.app.context import AppContext
     from duet_drums.app.main import App
     from duet_drums.app.play_setup import PlayerChoice, PlaySetup
@@ -149,7 +150,7 @@ def _session(ports: list[str], minutes: float, loops: int | None, stepped: bool,
     if trace:
         tracemalloc.start(1)
     samples = [sample("before the game", started)]
-    ctx = AppContext.load(stepped=stepped, audio_enabled=not stepped, midi_enabled=True)
+    ctx = AppContext.load(stepped=stepped, audio_enabled=audio and not stepped, midi_enabled=True)
     app = App(ctx)
     pauses.during_song = lambda: app.collector.frozen
     log = FrameLog()
@@ -161,7 +162,7 @@ def _session(ports: list[str], minutes: float, loops: int | None, stepped: bool,
         assert isinstance(midi, MidiInputs)
         if sorted(midi.readers()) != sorted(ports):
             raise RuntimeError(f"the kits were not opened: {midi.status()}")
-        entry = ctx.catalog.find(MEDLEY)
+        entry = ctx.catalog.find(song)
         assert entry is not None
         setup = PlaySetup(entry, (PlayerChoice("Bot 1", "lead", "expert", "ai"),
                                   PlayerChoice("Bot 2", "partner", "expert", "ai")))
@@ -273,9 +274,12 @@ def main() -> None:
     parser.add_argument("--loops", type=int, default=None, help="songs to play instead of --minutes")
     parser.add_argument("--stepped", action="store_true", help="fixed steps, as fast as it goes, no sound")
     parser.add_argument("--dt", type=float, default=1 / 60, help="song seconds per frame when stepped")
+    parser.add_argument("--song", default=MEDLEY, help="bundled chart id to loop (default the medley)")
+    parser.add_argument("--no-audio", action="store_true", help="the wall clock, no audio engine")
     parser.add_argument("--no-tracemalloc", action="store_true", help="RSS only (tracemalloc slows Python)")
     args = parser.parse_args()
-    result = run(args.minutes, args.loops, args.stepped, args.dt, not args.no_tracemalloc)
+    result = run(args.minutes, args.loops, args.stepped, args.dt, not args.no_tracemalloc, args.song,
+                 not args.no_audio)
     print(json.dumps(result, indent=1))
 
 
