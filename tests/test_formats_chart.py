@@ -10,6 +10,7 @@ import pytest
 from duet_drums.core.tempo import TempoMap
 from duet_drums.formats import FormatError, LoadedSong, load_song
 from duet_drums.formats.song_folder import read_song, summarize
+from duet_drums.library.scan import scan_library
 
 
 def chart(*drum_lines: str, difficulty: str = "Expert", resolution: int | None = 192,
@@ -186,3 +187,26 @@ def test_section_names_lose_their_rich_text_tags_and_underscores(tmp_path: Path)
     song = load(tmp_path, text)
     names = [(s.tick, s.name) for s in song.chart.sections]
     assert names == [(0, "Drop 1"), (192, "verse 2a"), (384, "Outro")]
+
+
+@pytest.mark.parametrize("late", ["2977 = N 1 0", "0 = S 64 2977", "E_SECTION"])
+def test_a_song_longer_than_a_chart_may_be_is_refused_when_read_not_when_played(
+        tmp_path: Path, late: str) -> None:
+    """Found by the fuzz test: after a tempo of 0.001 BPM, a fill's end (or a note, or a
+    section) hours into the song. The library must skip it with the reason, not list it
+    and fail when the players pick it."""
+    sync = "0 = B 120000\n  192 = B 1"
+    lines = ["0 = N 0 0"] + ([] if late == "E_SECTION" else [late])
+    text = chart(*lines, sync=sync)
+    if late == "E_SECTION":
+        text = text.replace("[Events]\n{\n", '[Events]\n{\n  2977 = E "section Late"\n')
+    folder = tmp_path / "song"
+    folder.mkdir()
+    (folder / "notes.chart").write_text(text)
+    with pytest.raises(FormatError, match=r"tick 2977 comes 8\.7e\+05 s into the song, but a song may last "
+                                          r"at most 120 minutes \(check the tempo map: its slowest tempo is "
+                                          r"0\.001 BPM at resolution 192\)"):
+        read_song(folder)
+    scan = scan_library([tmp_path], cache=None, workers=1)
+    assert not scan.songs and [s.folder for s in scan.skipped] == ["song"]
+    assert "tick 2977 comes 8.7e+05 s into the song" in scan.skipped[0].reason

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from duet_drums.core.chart import DIFFICULTIES, Chart, ChartError, DrumType, parse_chart
+from duet_drums.core.chart import DIFFICULTIES, MAX_SONG_SECONDS, Chart, ChartError, DrumType, parse_chart
 from duet_drums.core.safe_read import FileReadError, leads_outside, read_bounded
 from duet_drums.core.tempo import TempoMap
 from duet_drums.formats.drum_part import RawDrumPart
@@ -229,10 +229,28 @@ def read_song(path: Path, *, short_labels: bool = False) -> Song:
     warnings += part.warnings
     if not any(len(part.notes[d]) for d in DIFFICULTIES):
         raise FormatError(label, "the drum part has no notes")
+    _check_length(raw, part, label)
     stems = _stems(folder, files, raw.song.audio, warnings)
     title = ini.title or raw.song.title or folder.resolve().name or "Untitled"
     return Song(folder, chart_path, chart_file, label, raw, part, ini, title, ini.artist or raw.song.artist,
                 ini.charter or raw.song.charter, stems, tuple(warnings))
+
+
+def _check_length(raw: RawDrumPart, part: DrumPart, label: str) -> None:
+    """Refuse here, as our charts refuse it, a song whose last event (a note, the end of
+    a fill or solo, a section, a tempo change) lies more than `MAX_SONG_SECONDS` in: a
+    tiny tempo makes one tick hours long. Read on, it would be listed by the library and
+    then fail when played."""
+    ends = [int(part.notes[d].ticks[-1]) for d in DIFFICULTIES if len(part.notes[d])]
+    ends += [end for _, _, end, _ in part.spans]
+    ends += [t for t, _ in raw.sections] + [t for t, _ in raw.tempos] + [t for t, _, _ in raw.time_signatures]
+    last = max(ends)
+    seconds = TempoMap(raw.tempos, raw.resolution).seconds(last)
+    if seconds > MAX_SONG_SECONDS:
+        slowest = min(bpm for _, bpm in raw.tempos)
+        raise FormatError(label, f"tick {last} comes {seconds:.3g} s into the song, but a song may last at "
+                                 f"most {MAX_SONG_SECONDS // 60} minutes (check the tempo map: its slowest "
+                                 f"tempo is {slowest:g} BPM at resolution {raw.resolution})", f"tick {last}")
 
 
 def _offset_ms(song: Song) -> float:
