@@ -108,6 +108,20 @@ def sent_indices(received: list[tuple[int, int]], sent: int) -> tuple[list[int],
     return out, 0
 
 
+def clients_reading(ports: list[str]) -> dict[str, list[str]]:
+    """The JACK clients connected to each port (`jack_lsp -c`): which of the game's
+    clients reads which kit, to match jackd's xrun notices (they name clients)."""
+    proc = subprocess.run(["jack_lsp", "-c"], capture_output=True, text=True, check=False, timeout=10)
+    readers: dict[str, list[str]] = {port: [] for port in ports}
+    current = None
+    for line in proc.stdout.splitlines():
+        if not line.startswith((" ", "\t")):
+            current = line.strip()
+        elif current in readers:
+            readers[current].append(line.strip().split(":")[0])
+    return readers
+
+
 def judge_player(p: int, play: Any, heard: dict[str, Any], sent_ns: list[int],
                  origin_ns: int) -> dict[str, Any]:
     from duet_drums.app.scenes.play import PlayScene
@@ -138,6 +152,7 @@ def judge_player(p: int, play: Any, heard: dict[str, Any], sent_ns: list[int],
     return {
         "notes_sent": len(sent_ns), "heard_by_listener": len(idx), "listener_strangers": strangers,
         "judged_of_heard": len(ok), "lost_of_heard": len(lost), "lost_examples": lost[:10],
+        "lost_sent_ns": [sent_ns[i] for i in lost],
         "judged_not_heard": len(judged_unheard), "kit_hits": len(kit_hits), "hits_not_sent": invented,
         "judgements_of_heard": counts,
         "error_ms": dist(track.errors[ok] * 1000 if ok else []),
@@ -179,6 +194,7 @@ def _play(chart: Path, ports: list[str], kits: subprocess.Popen[str], listener: 
         assert isinstance(midi, MidiInputs)
         if sorted(midi.readers()) != sorted(ports):
             raise RuntimeError(f"the kits were not opened: {midi.status()}")
+        readers_of = clients_reading(ports)
         now = time.perf_counter_ns()
         origin_ns = now - round(play.transport.song_time_at(now) * 1e9)
         assert kits.stdin is not None
@@ -218,6 +234,9 @@ def _play(chart: Path, ports: list[str], kits: subprocess.Popen[str], listener: 
     if frames_on.get("n") and frames_off.get("n"):
         ratio = round(frames_on["p99"] / frames_off["p99"], 3)
     return {
+        "clients": {"kits": {port: port.split(":")[0] for port in ports},
+                    "readers": {port: [c for c in cs if c != "duet-reference"]
+                                for port, cs in readers_of.items()}},
         "flood": {"windows_song_s": windows, "seconds": round(flood_s, 3), "rate_asked_per_s": rate,
                   "sent": sum(k["flood_sent"] for k in sent["kits"]), "kinds": kinds,
                   "delivered_per_s": round(sum(delivered) / flood_s, 1) if flood_s else 0.0,

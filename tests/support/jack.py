@@ -13,21 +13,58 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
-import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 import pytest
 
 from tests.support.need import unavailable
-from tests.support.procs import log_tail, stop_process
+from tests.support.procs import stop_process
 
 SAMPLE_RATE = 48000
 PERIOD = 256
+
+
+LATE_CLIENT = re.compile(r"client = (\S+) was not finished")
+
+
+class ServerLog:
+    """What jackd prints, line by line, each with the `perf_counter_ns` it was read at.
+
+    jackd's xrun notices ("client = X was not finished") carry no time of their own; read
+    as they come (jackd hands them to its message thread at once), they say which client
+    JACK left behind, and about when, in the clock every process on the machine shares.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.lines: list[tuple[int, str]] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._read, args=(stream,), name="jackd log", daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            for raw in stream:
+                line = raw.decode("utf-8", "replace").rstrip()
+                with self._lock:
+                    self.lines.append((time.perf_counter_ns(), line))
+
+    def tail(self, chars: int = 1500) -> str:
+        with self._lock:
+            text = "\n".join(line for _, line in self.lines)
+        return text[-chars:].strip() or "(nothing)"
+
+    def late_clients(self, since_ns: int) -> list[tuple[int, str]]:
+        """(read at, client) for every client jackd reported not finished since `since_ns`."""
+        with self._lock:
+            lines = list(self.lines)
+        return [(t, m.group(1)) for t, line in lines if t >= since_ns and (m := LATE_CLIENT.search(line))]
 
 
 @dataclass(frozen=True)
@@ -36,6 +73,7 @@ class JackServer:
     period_frames: int
     sample_rate: int
     realtime: bool
+    log: ServerLog | None = field(default=None, compare=False)
 
     @property
     def period_ms(self) -> float:
@@ -59,22 +97,25 @@ def server_running(name: str) -> bool:
     return probe.returncode == 0 and "running" in probe.stdout and "not running" not in probe.stdout
 
 
-def _start(name: str, realtime: bool, log: IO[bytes]) -> subprocess.Popen[bytes] | None:
+def _start(name: str, realtime: bool) -> tuple[subprocess.Popen[bytes], ServerLog, bool]:
+    """Start jackd; returns it, its log and whether it answered in time."""
     cmd = ["jackd", "-n", name, "-R" if realtime else "--no-realtime",
            "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)]
     # restore_signals=False: jackd inherits Python's ignored SIGPIPE. A client that dies
     # while connected can otherwise kill jackd with SIGPIPE as it stops, and a jackd that
     # dies so keeps its slot in JACK's server registry: eight slots for the whole
     # machine, after which no server starts ("Too many servers already active").
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, restore_signals=False,
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, restore_signals=False,
                             stdin=subprocess.DEVNULL, start_new_session=True)
+    assert proc.stdout is not None
+    log = ServerLog(proc.stdout)
     waited = subprocess.run(["jack_wait", "-s", name, "-w", "-t", "10"], capture_output=True,
                             check=False, timeout=20)
     if waited.returncode == 0 and proc.poll() is None:
         time.sleep(0.2)  # jack_wait answers a moment before clients are welcome
-        return proc
+        return proc, log, True
     stop_process(proc)
-    return None
+    return proc, log, False
 
 
 @contextlib.contextmanager
@@ -89,20 +130,19 @@ def running_jack_server(name: str | None = None) -> Iterator[JackServer]:
     name = name or f"duet-test-{os.getpid()}"
     # A loaded machine sometimes misses jack_wait's deadline: try realtime twice, then
     # without realtime, before giving up.
-    proc = None
-    realtime = True
-    with tempfile.TemporaryFile() as log:
-        for realtime in (True, True, False):
-            proc = _start(name, realtime, log)
-            if proc is not None:
-                break
-        if proc is None:
-            raise RuntimeError(f"jackd did not start (tried -R twice and --no-realtime); "
-                               f"its output:\n{log_tail(log)}")
+    said = []
+    for realtime in (True, True, False):
+        proc, log, started = _start(name, realtime)
+        if started:
+            break
+        said.append(log.tail(500))
+    else:
+        raise RuntimeError("jackd did not start (tried -R twice and --no-realtime); "
+                           "its output:\n" + "\n--\n".join(said))
     previous = os.environ.get("JACK_DEFAULT_SERVER")
     os.environ["JACK_DEFAULT_SERVER"] = name
     try:
-        yield JackServer(name, PERIOD, SAMPLE_RATE, realtime)
+        yield JackServer(name, PERIOD, SAMPLE_RATE, realtime, log)
     finally:
         if previous is None:
             os.environ.pop("JACK_DEFAULT_SERVER", None)
