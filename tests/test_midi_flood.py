@@ -96,12 +96,17 @@ def test_every_note_jack_delivered_under_a_flood_is_judged(jack_server: JackServ
         pardoned = excused(player["lost_sent_ns"], stalls)
         about = f"player {p + 1}: {json.dumps(player)}; JACK stalls on its path: {stalls}"
         assert player["heard_by_listener"] >= 0.95 * player["notes_sent"], about
-        assert player["listener_strangers"] == 0, about
+        # The witness itself hears nothing that was not sent, but when JACK left it behind.
+        listener_stalled = any(client == "duet-reference" for _, client in late)
+        assert player["listener_strangers"] == 0 or listener_stalled, about
         # Every note JACK delivered was judged (but those lost in a stall JACK reported);
         # the game took no hit the kits did not send.
         assert len(pardoned) == player["lost_of_heard"], about
         assert player["judged_of_heard"] + len(pardoned) == player["heard_by_listener"], about
-        assert player["hits_not_sent"] == 0 and player["kit_hits"] <= player["notes_sent"], about
+        assert player["hits_not_sent"] == 0, about
+        assert player["kit_hits"] - player["hits_repeated"] <= player["notes_sent"], about
+        # A note the game took twice only if JACK handed its client a cycle twice.
+        assert player["hits_repeated"] == 0 or stalls, about
     frames = r["frames_ms"]
     assert frames["quiet"]["n"] > 200 and frames["flooded"]["n"] > 200, why
     assert frames["flooded"]["p99"] <= 2.0 * frames["quiet"]["p99"], why
