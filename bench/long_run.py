@@ -76,8 +76,7 @@ class Probe:
         self.tile.fill((40, 120, 200))
         self.values = np.linspace(0.0, 1.0, 4096)
         self.table = {i: str(i) for i in range(256)}
-        self.starts_ns: list[int] = []
-        self.costs_ns: list[int] = []
+        self.log = FrameLog()  # the probe's own starts and costs, as the frames' are kept
 
     def __call__(self) -> None:
         start = time.perf_counter_ns()
@@ -90,12 +89,8 @@ class Probe:
         total = 0
         for k in range(2000):
             total += len(self.table[k & 255])
-        self.starts_ns.append(start)
-        self.costs_ns.append(time.perf_counter_ns() - start)
-
-    def costs_ms(self, keep: Any) -> np.ndarray:
-        return np.asarray([c for s, c in zip(self.starts_ns, self.costs_ns, strict=True) if keep(s)],
-                          dtype=np.float64) / 1e6
+        self.log.starts_ns.append(start)
+        self.log.costs_ns.append(time.perf_counter_ns() - start)
 
 
 def rss_mb() -> float:
@@ -287,8 +282,8 @@ def _report(samples: list[dict[str, Any]], songs: list[dict[str, Any]], log: Fra
         first_ns = (log.starts_ns[0], log.starts_ns[0] + round(WINDOW_S * 1e9))
         last_ns = (log.starts_ns[-1] - round(WINDOW_S * 1e9), log.starts_ns[-1])
         windows = "first and last 5 minutes"
-    probe_first = probe.costs_ms(lambda s: first_ns[0] <= s <= first_ns[1])
-    probe_last = probe.costs_ms(lambda s: last_ns[0] <= s <= last_ns[1])
+    probe_first = probe.log.costs_ms(lambda s: first_ns[0] <= s <= first_ns[1])
+    probe_last = probe.log.costs_ms(lambda s: last_ns[0] <= s <= last_ns[1])
     relative = _relative(first, last, probe_first, probe_last)
     after_first = samples[2]
     end = samples[-2]
